@@ -1,0 +1,1 @@
+"""One module per ``beian-agent`` subcommand; each exposes ``register(app)``."""

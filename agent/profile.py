@@ -1,0 +1,129 @@
+"""The portal profile: every on-screen text and option vocabulary, as data.
+
+The shipped profile lives in ``agent/data/portal_profile.toml``; a user's override file is merged over
+it key by key, so a relabelled field on the real portal is a one-line change in config, not a release.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+__all__ = ["PortalProfile", "ProfileError", "default_profile", "load_profile"]
+
+_SECTIONS = ("site", "texts", "steps", "sections", "labels", "messages", "vocab", "ui")
+
+
+class ProfileError(Exception):
+    """The profile file is missing, malformed, or lacks a key a flow asked for."""
+
+
+@dataclass(frozen=True)
+class PortalProfile:
+    site: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    steps: dict[str, str] = field(default_factory=dict)
+    sections: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    messages: dict[str, str] = field(default_factory=dict)
+    vocab: dict[str, list[str]] = field(default_factory=dict)
+    ui: dict[str, str] = field(default_factory=dict)
+    source: str = "built-in"
+
+    def text(self, key: str) -> str:
+        return _lookup(self.texts, "texts", key, self.source)
+
+    def step(self, key: str) -> str:
+        return _lookup(self.steps, "steps", key, self.source)
+
+    def section(self, key: str) -> str:
+        return _lookup(self.sections, "sections", key, self.source)
+
+    def message(self, key: str) -> str:
+        return _lookup(self.messages, "messages", key, self.source)
+
+    def selector(self, key: str) -> str:
+        return _lookup(self.ui, "ui", key, self.source)
+
+    def label(self, canonical: str) -> str:
+        """The on-screen text of a field whose bundle model calls it ``canonical``."""
+        return self.labels.get(canonical, canonical)
+
+    def options(self, key: str) -> list[str]:
+        return list(_lookup(self.vocab, "vocab", key, self.source))
+
+
+def _lookup(table: Mapping[str, Any], section: str, key: str, source: str) -> Any:
+    try:
+        return table[key]
+    except KeyError:
+        raise ProfileError(f"portal profile ({source}) has no [{section}] entry {key!r}") from None
+
+
+def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read_toml(text: str, origin: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"portal profile {origin} is not valid TOML: {exc}") from None
+
+
+def _build(data: Mapping[str, Any], source: str) -> PortalProfile:
+    unknown = sorted(set(data) - set(_SECTIONS))
+    if unknown:
+        raise ProfileError(
+            f"portal profile {source} has unknown table(s) {', '.join(unknown)}; known: {', '.join(_SECTIONS)}"
+        )
+    parts: dict[str, Any] = {}
+    for name in _SECTIONS:
+        table = data.get(name, {})
+        if not isinstance(table, Mapping):
+            raise ProfileError(f"portal profile {source}: [{name}] must be a table")
+        for key, value in table.items():
+            ok = (
+                isinstance(value, list) and all(isinstance(v, str) for v in value)
+                if name == "vocab"
+                else isinstance(value, str)
+            )
+            if not ok:
+                kind = "a list of strings" if name == "vocab" else "a string"
+                raise ProfileError(f"portal profile {source}: [{name}] {key} must be {kind}")
+        parts[name] = dict(table)
+    return PortalProfile(**parts, source=source)
+
+
+@cache
+def _default_data() -> dict[str, Any]:
+    text = resources.files("agent").joinpath("data/portal_profile.toml").read_text(encoding="utf-8")
+    return _read_toml(text, "built-in")
+
+
+def default_profile() -> PortalProfile:
+    return _build(_default_data(), "built-in")
+
+
+def load_profile(override: Path | None = None) -> PortalProfile:
+    """The built-in profile, with ``override`` merged over it when given."""
+    if override is None:
+        return default_profile()
+    try:
+        text = override.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProfileError(f"portal profile override {override} does not exist") from None
+    except UnicodeDecodeError:
+        raise ProfileError(f"portal profile override {override} is not UTF-8") from None
+    return _build(_merge(_default_data(), _read_toml(text, str(override))), str(override))
