@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 __all__ = ["PortalProfile", "ProfileError", "default_profile", "load_profile"]
 
-_SECTIONS = ("site", "texts", "steps", "sections", "labels", "messages", "vocab", "ui")
+_T = TypeVar("_T")
+_SECTIONS = ("site", "texts", "steps", "sections", "labels", "messages", "vocab", "placeholders", "ui")
 
 
 class ProfileError(Exception):
@@ -32,6 +33,7 @@ class PortalProfile:
     labels: dict[str, str] = field(default_factory=dict)
     messages: dict[str, str] = field(default_factory=dict)
     vocab: dict[str, list[str]] = field(default_factory=dict)
+    placeholders: dict[str, str] = field(default_factory=dict)
     ui: dict[str, str] = field(default_factory=dict)
     source: str = "built-in"
 
@@ -47,6 +49,9 @@ class PortalProfile:
     def message(self, key: str) -> str:
         return _lookup(self.messages, "messages", key, self.source)
 
+    def placeholder(self, key: str) -> str:
+        return _lookup(self.placeholders, "placeholders", key, self.source)
+
     def selector(self, key: str) -> str:
         return _lookup(self.ui, "ui", key, self.source)
 
@@ -58,7 +63,7 @@ class PortalProfile:
         return list(_lookup(self.vocab, "vocab", key, self.source))
 
 
-def _lookup(table: Mapping[str, Any], section: str, key: str, source: str) -> Any:
+def _lookup(table: Mapping[str, _T], section: str, key: str, source: str) -> _T:
     try:
         return table[key]
     except KeyError:

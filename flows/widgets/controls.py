@@ -1,0 +1,164 @@
+"""Drivers for single controls: each sets a value as a person would and reads back what the page holds.
+
+Every setter works on the visible control (clicking, typing, picking from the floating list); every
+reader reports what the page shows now, so a value the page dropped is seen as dropped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, expect
+
+from agent.profile import PortalProfile
+from flows.widgets.locate import exact_text
+
+__all__ = [
+    "choose_option",
+    "read_checkbox",
+    "read_date",
+    "read_multiselect",
+    "read_radio",
+    "read_select",
+    "read_text",
+    "read_upload",
+    "set_checkbox",
+    "set_date",
+    "set_multiselect",
+    "set_radio",
+    "set_select",
+    "set_text",
+    "set_upload",
+]
+
+
+def _text_control(item: Locator) -> Locator:
+    return item.locator("textarea, input:not([type=hidden]):not([type=file]):not([type=radio])").first
+
+
+def set_text(item: Locator, value: str) -> None:
+    control = _text_control(item)
+    control.fill(value)
+    # Element UI validates on blur; leaving the field is what a person does anyway.
+    control.blur()
+
+
+def read_text(item: Locator) -> str:
+    return _text_control(item).input_value()
+
+
+def _open_dropdown(page: Page, select: Locator, profile: PortalProfile) -> Locator:
+    select.click()
+    dropdown = page.locator(profile.selector("select_dropdown")).filter(visible=True)
+    expect(dropdown).to_have_count(1)
+    return dropdown
+
+
+def _close_dropdown(page: Page, profile: PortalProfile) -> None:
+    # Escape closes a floating list without choosing anything, as it does for a person.
+    page.keyboard.press("Escape")
+    expect(page.locator(profile.selector("select_dropdown")).filter(visible=True)).to_have_count(0)
+
+
+def _option(dropdown: Locator, profile: PortalProfile, text: str) -> Locator:
+    return dropdown.locator(profile.selector("select_option")).filter(has_text=exact_text(text))
+
+
+def choose_option(page: Page, select: Locator, profile: PortalProfile, value: str) -> None:
+    """Pick ``value`` in the single-choice dropdown whose root is ``select``."""
+    if select.locator("input").first.input_value() == value:
+        return
+    dropdown = _open_dropdown(page, select, profile)
+    option = _option(dropdown, profile, value)
+    if option.count() == 0:
+        _close_dropdown(page, profile)
+        raise LookupError(f"option {value!r} is not offered")
+    option.click()
+    expect(page.locator(profile.selector("select_dropdown")).filter(visible=True)).to_have_count(0)
+
+
+def set_select(page: Page, item: Locator, profile: PortalProfile, value: str) -> None:
+    choose_option(page, item.locator(profile.selector("select")).first, profile, value)
+
+
+def read_select(item: Locator) -> str:
+    return item.locator("input").first.input_value()
+
+
+def read_multiselect(item: Locator, profile: PortalProfile) -> list[str]:
+    tags = item.locator(profile.selector("select_tag"))
+    return [t.strip() for t in tags.all_inner_texts()]
+
+
+def set_multiselect(page: Page, item: Locator, profile: PortalProfile, values: list[str]) -> None:
+    current = read_multiselect(item, profile)
+    for unwanted in [v for v in current if v not in values]:
+        tag = item.locator(profile.selector("select_tag")).filter(has_text=exact_text(unwanted))
+        tag.locator(profile.selector("tag_close")).click()
+    missing = [v for v in values if v not in current]
+    if not missing:
+        return
+    dropdown = _open_dropdown(page, item.locator(profile.selector("select")).first, profile)
+    for value in missing:
+        option = _option(dropdown, profile, value)
+        if option.count() == 0:
+            _close_dropdown(page, profile)
+            raise LookupError(f"option {value!r} is not offered")
+        option.click()
+        expect(item.locator(profile.selector("select_tag")).filter(has_text=exact_text(value))).to_have_count(
+            1
+        )
+    _close_dropdown(page, profile)
+
+
+def set_date(page: Page, item: Locator, profile: PortalProfile, value: str) -> None:
+    control = item.locator("input").first
+    control.click()
+    control.fill(value)
+    control.press("Enter")
+    expect(control).to_have_value(value)
+    expect(page.locator(profile.selector("date_panel")).filter(visible=True)).to_have_count(0)
+
+
+def read_date(item: Locator) -> str:
+    return item.locator("input").first.input_value()
+
+
+def set_radio(item: Locator, value: str) -> None:
+    radio = item.get_by_role("radio", name=value, exact=True)
+    radio.click()
+    expect(radio).to_be_checked()
+
+
+def read_radio(item: Locator) -> str | None:
+    checked = item.locator("[role=radio][aria-checked=true], label:has(input[type=radio]:checked)")
+    if checked.count() == 0:
+        return None
+    return checked.first.inner_text().strip()
+
+
+def set_checkbox(item: Locator, value: bool) -> None:
+    box = item.locator("input[type=checkbox]").first
+    if box.is_checked() != value:
+        # The real input is drawn at zero size; people click its label.
+        item.locator("label").filter(has=item.page.locator("input[type=checkbox]")).first.click()
+    expect(box).to_be_checked(checked=value)
+
+
+def read_checkbox(item: Locator) -> bool:
+    return item.locator("input[type=checkbox]").first.is_checked()
+
+
+def set_upload(item: Locator, profile: PortalProfile, path: Path, timeout_ms: float) -> None:
+    if read_upload(item, profile) == path.name:
+        return
+    # The file input is hidden behind the 选择文件 button; Playwright can hand it the file directly.
+    item.locator("input[type=file]").set_input_files(path)
+    listed = item.locator(profile.selector("upload_list_item")).filter(has_text=path.name)
+    expect(listed).to_have_count(1, timeout=timeout_ms)
+
+
+def read_upload(item: Locator, profile: PortalProfile) -> str | None:
+    names = [n.strip() for n in item.locator(profile.selector("upload_list_item")).all_inner_texts()]
+    names = [n for n in names if n]
+    return names[-1] if names else None

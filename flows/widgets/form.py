@@ -1,0 +1,121 @@
+"""Filling a form by label: find the item, learn its kind from the page, set the value, read it back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page
+
+from agent.profile import PortalProfile
+from flows.widgets import controls
+from flows.widgets.kinds import FieldKind, detect_kind
+from flows.widgets.locate import form_item
+from flows.widgets.rows import read_rows, set_rows
+
+__all__ = ["FieldSpec", "FieldValue", "Form", "same_value"]
+
+FieldValue = str | bool | Path | list[str] | list[list[str]]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One value to put on screen: where it came from in the bundle and the label it sits under."""
+
+    path: str
+    label: str
+    value: FieldValue
+    # Placeholders of the controls in one row, for repeated rows (which have no labels of their own).
+    row_placeholders: tuple[str, ...] = ()
+
+
+def _yes_no(profile: PortalProfile, value: bool) -> str:
+    yes, no = profile.options("yes_no")[:2]
+    return yes if value else no
+
+
+def same_value(kind: FieldKind, expected: FieldValue, actual: FieldValue | None) -> bool:
+    if kind is FieldKind.MULTISELECT and isinstance(expected, list) and isinstance(actual, list):
+        return sorted(map(str, expected)) == sorted(map(str, actual))
+    if kind is FieldKind.UPLOAD and isinstance(expected, Path):
+        return isinstance(actual, str) and expected.name in actual
+    return expected == actual
+
+
+class Form:
+    """A form on one page (or inside one section of it)."""
+
+    def __init__(self, page: Page, profile: PortalProfile, *, upload_timeout_ms: float = 60_000) -> None:
+        self.page = page
+        self.profile = profile
+        self.upload_timeout_ms = upload_timeout_ms
+
+    def item(self, label: str, scope: Locator | None = None) -> Locator:
+        items = form_item(scope if scope is not None else self.page, self.profile.label(label), self.profile)
+        count = items.count()
+        if count != 1:
+            where = "on the page" if scope is None else "in this section"
+            raise LookupError(f"found {count} fields labelled {self.profile.label(label)!r} {where}")
+        return items
+
+    def kind(self, item: Locator) -> FieldKind:
+        return detect_kind(item, self.profile)
+
+    def on_screen(self, spec: FieldSpec, kind: FieldKind) -> FieldValue:
+        """The bundle's value as the control shows it (是/否 for booleans on radios)."""
+        if isinstance(spec.value, bool) and kind is FieldKind.RADIO:
+            return _yes_no(self.profile, spec.value)
+        return spec.value
+
+    def fill(self, spec: FieldSpec, scope: Locator | None = None) -> FieldKind:
+        item = self.item(spec.label, scope)
+        kind = self.kind(item)
+        value = self.on_screen(spec, kind)
+        match kind, value:
+            case FieldKind.TEXT | FieldKind.TEXTAREA, str():
+                controls.set_text(item, value)
+            case FieldKind.SELECT, str():
+                controls.set_select(self.page, item, self.profile, value)
+            case FieldKind.MULTISELECT, list():
+                controls.set_multiselect(self.page, item, self.profile, [str(v) for v in value])
+            case FieldKind.DATE, str():
+                controls.set_date(self.page, item, self.profile, value)
+            case FieldKind.RADIO, str():
+                controls.set_radio(item, value)
+            case FieldKind.CHECKBOX, bool():
+                controls.set_checkbox(item, value)
+            case FieldKind.UPLOAD, Path():
+                controls.set_upload(item, self.profile, value, self.upload_timeout_ms)
+            case FieldKind.ROWS, list():
+                set_rows(self.page, item, self.profile, spec.row_placeholders, _rows_of(value))
+            case _:
+                raise TypeError(f"a {kind} field cannot take {type(spec.value).__name__} value")
+        return kind
+
+    def read(self, spec: FieldSpec, kind: FieldKind, scope: Locator | None = None) -> FieldValue | None:
+        item = self.item(spec.label, scope)
+        match kind:
+            case FieldKind.TEXT | FieldKind.TEXTAREA:
+                return controls.read_text(item)
+            case FieldKind.SELECT:
+                return controls.read_select(item)
+            case FieldKind.MULTISELECT:
+                return controls.read_multiselect(item, self.profile)
+            case FieldKind.DATE:
+                return controls.read_date(item)
+            case FieldKind.RADIO:
+                return controls.read_radio(item)
+            case FieldKind.CHECKBOX:
+                return controls.read_checkbox(item)
+            case FieldKind.UPLOAD:
+                return controls.read_upload(item, self.profile)
+            case FieldKind.ROWS:
+                rows = read_rows(item, self.profile, spec.row_placeholders)
+                return [row[0] for row in rows] if len(spec.row_placeholders) == 1 else list(rows)
+            case _:
+                raise TypeError(f"cannot read a {kind} field")
+
+
+def _rows_of(value: Sequence[object]) -> list[list[str]]:
+    return [[str(c) for c in row] if isinstance(row, list) else [str(row)] for row in value]

@@ -1,0 +1,60 @@
+"""What kind of control a form item holds, read from the page itself.
+
+Detection lets a bundle's ``extra`` fields (keyed only by their on-screen label) be filled without new
+code: the page says whether the label sits over a dropdown, a date, a radio group or an upload.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from playwright.sync_api import Locator
+
+from agent.profile import PortalProfile
+
+__all__ = ["FieldKind", "detect_kind"]
+
+
+class FieldKind(StrEnum):
+    TEXT = "text"
+    TEXTAREA = "textarea"
+    SELECT = "select"
+    MULTISELECT = "multiselect"
+    DATE = "date"
+    RADIO = "radio"
+    CHECKBOX = "checkbox"
+    UPLOAD = "upload"
+    ROWS = "rows"
+    TREE = "tree"
+    UNKNOWN = "unknown"
+
+
+# One round trip per field: the checks run in the page, most specific first.
+_DETECT_JS = """
+(el, s) => {
+  const q = (sel) => el.querySelector(sel);
+  const buttons = [...el.querySelectorAll('button')].map((b) => b.innerText.trim());
+  if (buttons.includes(s.add_row)) return 'rows';
+  if (q('input[type=file]')) return 'upload';
+  if (q(s.tree)) return 'tree';
+  if (q('[role=radiogroup], input[type=radio]')) return 'radio';
+  if (q(s.select)) return q(s.select_multiple) ? 'multiselect' : 'select';
+  if (q(s.date_editor)) return 'date';
+  if (q('textarea')) return 'textarea';
+  if (q('input[type=checkbox]')) return 'checkbox';
+  if (q('input:not([type=hidden])')) return 'text';
+  return 'unknown';
+}
+"""
+
+
+def detect_kind(item: Locator, profile: PortalProfile) -> FieldKind:
+    hints: dict[str, Any] = {
+        "add_row": profile.text("add_row"),
+        "tree": profile.selector("tree"),
+        "select": profile.selector("select"),
+        "select_multiple": profile.selector("select_multiple"),
+        "date_editor": profile.selector("date_editor"),
+    }
+    return FieldKind(item.evaluate(_DETECT_JS, hints))

@@ -1,0 +1,62 @@
+"""Repeated rows behind a "+ 添加" button (技术服务访问方式, 技术服务对象).
+
+Rows have no labels of their own, so their controls are found by placeholder, as a person reads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from playwright.sync_api import Locator, Page, expect
+
+from agent.profile import PortalProfile
+from flows.widgets.controls import choose_option
+
+__all__ = ["read_rows", "set_rows"]
+
+
+def _rows(item: Locator, profile: PortalProfile, first_placeholder: str) -> Locator:
+    # A row is the smallest block around one occurrence of its first control.
+    control = item.get_by_placeholder(first_placeholder, exact=True)
+    return control.locator("xpath=ancestor::*[.//button][1]")
+
+
+def _add_button(item: Locator, profile: PortalProfile) -> Locator:
+    return item.get_by_role("button", name=profile.text("add_row"), exact=True)
+
+
+def _controls(row: Locator, placeholders: Sequence[str]) -> list[Locator]:
+    return [row.get_by_placeholder(p, exact=True) for p in placeholders]
+
+
+def set_rows(
+    page: Page,
+    item: Locator,
+    profile: PortalProfile,
+    placeholders: Sequence[str],
+    values: Sequence[Sequence[str]],
+) -> None:
+    """Make the rows read ``values``: add or remove rows, then fill each control by its placeholder."""
+    rows = _rows(item, profile, placeholders[0])
+    while rows.count() < len(values):
+        before = rows.count()
+        _add_button(item, profile).click()
+        expect(rows).to_have_count(before + 1)
+    while rows.count() > len(values):
+        before = rows.count()
+        rows.last.get_by_role("button", name=profile.text("remove_row"), exact=True).click()
+        expect(rows).to_have_count(before - 1)
+    for index, row_values in enumerate(values):
+        row = rows.nth(index)  # rows are positional by nature: the portal keeps them in order
+        for control, value in zip(_controls(row, placeholders), row_values, strict=True):
+            if control.get_attribute("readonly") is not None:
+                select = row.locator(profile.selector("select")).filter(has=control)
+                choose_option(page, select, profile, value)
+            else:
+                control.fill(value)
+                control.blur()
+
+
+def read_rows(item: Locator, profile: PortalProfile, placeholders: Sequence[str]) -> list[list[str]]:
+    rows = _rows(item, profile, placeholders[0])
+    return [[c.input_value() for c in _controls(rows.nth(i), placeholders)] for i in range(rows.count())]
