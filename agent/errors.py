@@ -1,0 +1,125 @@
+"""Errors raised by the page-agnostic core and the flows; each carries the process exit code it maps to.
+
+::
+
+    BeianError                        exit 1 unless noted
+    ├── SettingsError                 exit 2   bad config file, env value or CLI override
+    ├── LockHeld                      exit 5   another batch/scheduled run holds the run lock
+    └── PortalError
+        ├── TransientPortalError               timeout, HTTP 5xx, errno != 0 on save: worth retrying
+        ├── PortalUnreachable         exit 4   the portal did not answer (after retries)
+        ├── SessionExpired            exit 3   the saved session is no longer accepted
+        ├── LoginRequired             exit 3   a login is needed and this run may not do it unattended
+        ├── ReadBackMismatch                   the portal shows something other than what was filled
+        ├── ProfileTextNotFound                an on-screen text from the portal profile is not on the page
+        ├── AlreadySubmitted          exit 0   the filing is already submitted: nothing to do
+        ├── AmbiguousSubmission       exit 6   提交 may or may not have gone through: a person checks
+        └── SubmissionNotConfirmed    exit 6   提交 was clicked but the portal never confirmed it
+
+Bundle errors (``BundleInvalid``) live in ``agent.bundle``. Messages never carry personal data in clear:
+values shown in them go through ``agent.redact``.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from agent.exit_codes import ExitCode
+from agent.redact import MASK, redact_text
+
+__all__ = [
+    "AlreadySubmitted",
+    "AmbiguousSubmission",
+    "BeianError",
+    "LockHeld",
+    "LoginRequired",
+    "PortalError",
+    "PortalUnreachable",
+    "ProfileTextNotFound",
+    "ReadBackMismatch",
+    "SessionExpired",
+    "SettingsError",
+    "SubmissionNotConfirmed",
+    "TransientPortalError",
+]
+
+
+class BeianError(Exception):
+    """Base of every error this tool raises on purpose; ``exit_code`` is what the CLI exits with."""
+
+    exit_code: ClassVar[ExitCode] = ExitCode.FAILED
+
+
+class SettingsError(BeianError):
+    exit_code = ExitCode.USAGE
+
+
+class LockHeld(BeianError):
+    exit_code = ExitCode.LOCKED
+
+
+class PortalError(BeianError):
+    """Something about the portal or the conversation with it went wrong."""
+
+
+class TransientPortalError(PortalError):
+    """A failure that a retry may cure (timeout, HTTP 5xx, ``errno != 0`` on a draft save)."""
+
+
+class PortalUnreachable(PortalError):
+    exit_code = ExitCode.PORTAL_UNREACHABLE
+
+
+class SessionExpired(PortalError):
+    exit_code = ExitCode.LOGIN_REQUIRED
+
+
+class LoginRequired(PortalError):
+    """A login is needed and cannot happen here (unattended run, or the account forbids auto-login)."""
+
+    exit_code = ExitCode.LOGIN_REQUIRED
+
+
+class ReadBackMismatch(PortalError):
+    """After filling and saving, the portal shows a different value than the bundle holds.
+
+    Values are masked as they are stored: the exception may end up in logs, reports and tracebacks.
+    ``personal=True`` hides them entirely (names, addresses); otherwise ID numbers, mobiles and e-mails
+    inside them are masked by pattern.
+    """
+
+    def __init__(
+        self, field_path: str, label: str, expected: object, actual: object, *, personal: bool = False
+    ):
+        self.field_path = field_path
+        self.label = label
+        self.expected = MASK if personal else redact_text(str(expected))
+        self.actual = MASK if personal else redact_text(str(actual))
+        super().__init__(
+            f"{label} ({field_path}): the portal shows {self.actual!r}, the bundle has {self.expected!r}"
+        )
+
+
+class ProfileTextNotFound(PortalError):
+    """A text the portal profile promises (button, label, message) is not on the page: the profile drifted."""
+
+    def __init__(self, key: str, text: str):
+        self.key = key
+        self.text = text
+        super().__init__(f"profile text {key!r} ({text!r}) not found on the page; check the portal profile")
+
+
+class AlreadySubmitted(PortalError):
+    """Not a failure: the portal (or the ledger) shows this filing as submitted; nothing is sent again."""
+
+    exit_code = ExitCode.OK
+
+
+class AmbiguousSubmission(PortalError):
+    """A submission was started and its outcome is unknown; repeating it could file twice."""
+
+    exit_code = ExitCode.NEEDS_PERSON
+
+
+class SubmissionNotConfirmed(PortalError):
+    exit_code = ExitCode.NEEDS_PERSON
