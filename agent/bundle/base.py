@@ -1,0 +1,190 @@
+"""The base of every bundle model: the rules a field's ``portal_field`` declaration asks for.
+
+Checks run inside pydantic validation so that pydantic collects every problem of the whole bundle in one
+pass; a rule that fails raises ``PydanticCustomError("bundle", …)`` whose message is final.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from agent.bundle import checks
+from agent.bundle.attachments import attachment_problem
+from agent.bundle.fields import ExtraFile, FieldMeta, meta_of, portal_field
+from agent.profile import PortalProfile, default_profile
+
+__all__ = ["ERROR_TYPE", "ExtraValue", "PortalDate", "PortalModel", "Section", "fail", "toml_type"]
+
+ERROR_TYPE = "bundle"
+ID_CARD = "居民身份证"  # GB 11643 applies to this certificate type only
+
+
+_TOML_TYPES = {
+    "str": "a text",
+    "int": "an integer",
+    "float": "a number",
+    "bool": "true/false",
+    "list": "a list",
+    "dict": "a table",
+    "date": "a date",
+    "datetime": "a date and time",
+    "time": "a time",
+}
+
+
+def toml_type(value: Any) -> str:
+    """How TOML calls the type of a parsed value."""
+    return _TOML_TYPES.get(type(value).__name__, type(value).__name__)
+
+
+def fail(message: str) -> PydanticCustomError:
+    return PydanticCustomError(ERROR_TYPE, "{message}", {"message": message})
+
+
+def _profile(info: ValidationInfo) -> PortalProfile:
+    context = info.context or {}
+    profile = context.get("profile")
+    return profile if isinstance(profile, PortalProfile) else default_profile()
+
+
+def _directory(info: ValidationInfo) -> Path | None:
+    directory = (info.context or {}).get("directory")
+    return directory if isinstance(directory, Path) else None
+
+
+def _parse_date(value: Any) -> Any:
+    if isinstance(value, datetime):
+        raise fail("has a time of day — give the date only, e.g. 2023-08-01")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise fail(f"'{value}' is not a date — write it as YYYY-MM-DD, e.g. 2023-08-01") from None
+    raise fail("must be a date — write it as YYYY-MM-DD, e.g. 2023-08-01")
+
+
+PortalDate = Annotated[date, BeforeValidator(_parse_date)]
+
+
+def _extra_value(value: Any, info: ValidationInfo) -> Any:
+    shapes = 'a text, a list of option texts, a date, true/false (是/否) or { file = "attachments/x.pdf" }'
+    if isinstance(value, bool | str | date) and not isinstance(value, datetime):
+        if isinstance(value, str) and not value.strip():
+            raise fail("is empty — fill it in or remove the entry")
+        return value
+    if isinstance(value, list):
+        if all(isinstance(v, str) and v.strip() for v in value) and value:
+            return list(value)
+        raise fail('must be a non-empty list of option texts, e.g. ["文本", "图像"]')
+    if isinstance(value, dict):
+        if set(value) == {"file"} and isinstance(value["file"], str):
+            directory = _directory(info)
+            problem = attachment_problem(directory, value["file"]) if directory else None
+            if problem:
+                raise fail(problem)
+            return ExtraFile(value["file"])
+        raise fail('an attachment is written { file = "attachments/x.pdf" } — use exactly that one key')
+    raise fail(f"must be {shapes}; got {toml_type(value)}")
+
+
+ExtraValue = Annotated[Any, AfterValidator(_extra_value)]
+
+
+def _vocab_problem(values: list[str], meta: FieldMeta, profile: PortalProfile) -> str | None:
+    assert meta.vocab is not None
+    options = profile.options(meta.vocab)
+    bad = [v for v in values if v not in options]
+    if not bad:
+        return None
+    shown = ", ".join(f"'{v}'" for v in bad)
+    verb = "is not an option" if len(bad) == 1 else "are not options"
+    hints = [m for v in bad for m in difflib.get_close_matches(v, options, n=1, cutoff=0.5)]
+    advice = f"did you mean '{hints[0]}'? " if len(bad) == 1 and hints else ""
+    return (
+        f"{shown} {verb} of {meta.label} — {advice}choose from: {', '.join(options)} "
+        f"(or add it to [vocab] {meta.vocab} in the portal profile)"
+    )
+
+
+def _text_problem(value: str, meta: FieldMeta, info: ValidationInfo) -> str | None:
+    if meta.kind == "upload":
+        directory = _directory(info)
+        return attachment_problem(directory, value) if directory else None
+    if not value.strip():
+        return "is empty — fill it in"
+    if meta.max_chars is not None:
+        count = checks.count_chars(value)
+        if count > meta.max_chars:
+            over = count - meta.max_chars
+            return f"{count} characters, at most {meta.max_chars} allowed — shorten it by {over}"
+    match meta.check:
+        case "uscc":
+            return checks.uscc_problem(value)
+        case "id_number":
+            return checks.id_number_problem(value) if info.data.get("id_type") == ID_CARD else None
+        case "mobile":
+            return checks.mobile_problem(value)
+        case "email":
+            return checks.email_problem(value)
+        case "url":
+            return checks.url_problem(value)
+        case "nav_path":
+            return checks.nav_path_problem(value)
+        case "account":
+            ok = all(c.isascii() and (c.isalnum() or c in "._-") for c in value)
+            return (
+                None
+                if ok
+                else f"'{value}' must be an account name from the settings (letters, digits, . _ -)"
+            )
+    return None
+
+
+class PortalModel(BaseModel):
+    """Unknown keys are errors; TOML types are taken as written (no "1" for 1, no "yes" for true)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _portal_rules(cls, value: Any, info: ValidationInfo) -> Any:
+        assert info.field_name is not None
+        meta = meta_of(cls, info.field_name)
+        problem: str | None = None
+        if info.field_name == "extra" and isinstance(value, dict):
+            taken = {meta_of(cls, n).label: n for n in cls.model_fields if n != "extra"}
+            clashes = [label for label in value if label in taken]
+            if clashes:
+                field = taken[clashes[0]]
+                problem = f"'{clashes[0]}' is already the field {field} of this section — set {field} instead"
+        elif isinstance(value, str):
+            problem = _text_problem(value, meta, info)
+            if problem is None and meta.vocab:
+                problem = _vocab_problem([value], meta, _profile(info))
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            if any(not v.strip() for v in value):
+                problem = "has an empty entry — fill it in or remove it"
+            elif meta.vocab:
+                problem = _vocab_problem(value, meta, _profile(info))
+        if problem:
+            raise fail(problem)
+        return value
+
+
+class Section(PortalModel):
+    """A form section: it may carry ``extra`` fields keyed by their on-screen label."""
+
+    extra: dict[str, ExtraValue] = portal_field(
+        "extra",
+        "section",
+        default_factory=dict,
+        hint="fields not modelled here, keyed by their on-screen label",
+    )
