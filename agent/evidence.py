@@ -1,0 +1,99 @@
+"""The evidence directory of one bundle's run: ``evidence/<UTC time>-<bundle>-<id>/``.
+
+Screenshots, the Playwright trace and the log show the filled-in forms, personal data included, and a
+trace also records cookies: the directory is 0700 and the files written here are 0600.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import threading
+import unicodedata
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from agent.redact import redact
+
+__all__ = ["EvidenceDir", "slugify", "write_private"]
+
+_SLUG_RE = re.compile(r"[^\w]+|_+")
+_NN_RE = re.compile(r"(\d+)-")
+
+
+def slugify(text: str, *, fallback: str = "bundle", max_len: int = 40) -> str:
+    slug = _SLUG_RE.sub("-", unicodedata.normalize("NFKC", text)).strip("-").lower()
+    return slug[:max_len].rstrip("-") or fallback
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` atomically with mode 0600: never readable by others, never half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # mkstemp creates the file 0600 from the start, so there is no moment with wider permissions.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class EvidenceDir:
+    def __init__(self, path: Path):
+        self.path = path
+        self._lock = threading.Lock()
+        # Continue after the highest existing number, so a resumed run never overwrites a screenshot.
+        numbers = [int(m.group(1)) for p in self.screenshots_dir.glob("*.png") if (m := _NN_RE.match(p.name))]
+        self._shots = max(numbers, default=0)
+
+    @classmethod
+    def create(cls, evidence_root: Path, bundle_name: str, *, now: datetime | None = None) -> EvidenceDir:
+        stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+        path = evidence_root / f"{stamp}-{slugify(bundle_name)}-{uuid.uuid4().hex[:6]}"
+        evidence_root.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=0o700)
+        (path / "screenshots").mkdir(mode=0o700)
+        return cls(path)
+
+    @property
+    def screenshots_dir(self) -> Path:
+        return self.path / "screenshots"
+
+    @property
+    def trace_path(self) -> Path:
+        return self.path / "trace.zip"
+
+    @property
+    def result_path(self) -> Path:
+        return self.path / "result.json"
+
+    @property
+    def log_path(self) -> Path:
+        return self.path / "log.jsonl"
+
+    def screenshot_path(self, step: str) -> Path:
+        """``screenshots/NN-<step>.png``, numbered in the order asked for."""
+        with self._lock:
+            self._shots += 1
+            number = self._shots
+        return self.screenshots_dir / f"{number:02d}-{slugify(step, fallback='step')}.png"
+
+    def write_result(self, result: Mapping[str, Any]) -> Path:
+        text = json.dumps(redact(dict(result)), ensure_ascii=False, indent=2, sort_keys=True, default=str)
+        write_private(self.result_path, (text + "\n").encode("utf-8"))
+        return self.result_path
+
+    def seal(self) -> None:
+        """Make every file 0600; call when the run ends (Playwright writes traces and screenshots 0644)."""
+        for file in self.path.rglob("*"):
+            if file.is_file():
+                file.chmod(0o600)
