@@ -57,8 +57,7 @@ def attachment_problem(directory: Path, relative: str) -> str | None:
     if size == 0:
         return f"'{relative}' is empty (0 bytes) — export the PDF again"
     if size > MAX_BYTES:
-        megabytes = size / 1024 / 1024
-        return f"'{relative}' is {megabytes:.1f} MB, at most 20 MB allowed — compress it"
+        return f"'{relative}' is {size:,} bytes, more than the 20 MB (20,971,520 bytes) allowed — compress it"
     with target.open("rb") as handle:
         head = handle.read(len(PDF_MAGIC))
     if head != PDF_MAGIC:

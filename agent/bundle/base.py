@@ -92,7 +92,7 @@ def _extra_value(value: Any, info: ValidationInfo) -> Any:
                 raise fail(problem)
             return ExtraFile(value["file"])
         raise fail('an attachment is written { file = "attachments/x.pdf" } — use exactly that one key')
-    raise fail(f"must be {shapes}; got {toml_type(value)}")
+    raise fail(f"is {toml_type(value)}, which no portal field takes — write {shapes}")
 
 
 ExtraValue = Annotated[Any, AfterValidator(_extra_value)]

@@ -63,8 +63,11 @@ class Bundle:
     def section(self, path: str) -> BaseModel:
         """The model at a bundle path such as ``algorithm.data`` or ``products.define[0].paths[1]``."""
         node: Any = self.filing
-        for name, index in _INDEX.findall(path):
-            node = node[int(index)] if index else getattr(node, name)
+        try:
+            for name, index in _INDEX.findall(path):
+                node = node[int(index)] if index else getattr(node, name)
+        except (AttributeError, IndexError, TypeError):
+            raise KeyError(f"{path} is not a section of the bundle") from None
         if not isinstance(node, BaseModel):
             raise KeyError(f"{path} is not a section of the bundle")
         return node

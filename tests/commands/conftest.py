@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+import pytest
+import typer
+
+from agent.commands import init, validate
+
+
+@pytest.fixture
+def app() -> typer.Typer:
+    """The two commands under test on their own app, as ``agent.cli`` registers them."""
+    app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    validate.register(app)
+    init.register(app)
+    return app
