@@ -17,7 +17,18 @@ from typing import Any, TypeVar
 __all__ = ["PortalProfile", "ProfileError", "default_profile", "load_profile"]
 
 _T = TypeVar("_T")
-_SECTIONS = ("site", "texts", "steps", "sections", "labels", "messages", "vocab", "placeholders", "ui")
+_SECTIONS = (
+    "site",
+    "texts",
+    "columns",
+    "steps",
+    "sections",
+    "labels",
+    "messages",
+    "vocab",
+    "placeholders",
+    "ui",
+)
 
 
 class ProfileError(Exception):
@@ -28,6 +39,7 @@ class ProfileError(Exception):
 class PortalProfile:
     site: dict[str, str] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, str] = field(default_factory=dict)
     steps: dict[str, str] = field(default_factory=dict)
     sections: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
@@ -39,6 +51,9 @@ class PortalProfile:
 
     def text(self, key: str) -> str:
         return _lookup(self.texts, "texts", key, self.source)
+
+    def column(self, key: str) -> str:
+        return _lookup(self.columns, "columns", key, self.source)
 
     def step(self, key: str) -> str:
         return _lookup(self.steps, "steps", key, self.source)
@@ -90,9 +105,8 @@ def _read_toml(text: str, origin: str) -> dict[str, Any]:
 def _build(data: Mapping[str, Any], source: str) -> PortalProfile:
     unknown = sorted(set(data) - set(_SECTIONS))
     if unknown:
-        raise ProfileError(
-            f"portal profile {source} has unknown table(s) {', '.join(unknown)}; known: {', '.join(_SECTIONS)}"
-        )
+        known, found = ", ".join(_SECTIONS), ", ".join(unknown)
+        raise ProfileError(f"portal profile {source} has unknown table(s) {found}; known: {known}")
     parts: dict[str, Any] = {}
     for name in _SECTIONS:
         table = data.get(name, {})

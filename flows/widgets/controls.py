@@ -54,9 +54,9 @@ def _open_dropdown(page: Page, select: Locator, profile: PortalProfile) -> Locat
     return dropdown
 
 
-def _close_dropdown(page: Page, profile: PortalProfile) -> None:
-    # Escape closes a floating list without choosing anything, as it does for a person.
-    page.keyboard.press("Escape")
+def _close_dropdown(page: Page, profile: PortalProfile, outside: Locator) -> None:
+    # A click beside the control (on its own label) closes a floating list without choosing anything.
+    outside.click()
     expect(page.locator(profile.selector("select_dropdown")).filter(visible=True)).to_have_count(0)
 
 
@@ -64,21 +64,26 @@ def _option(dropdown: Locator, profile: PortalProfile, text: str) -> Locator:
     return dropdown.locator(profile.selector("select_option")).filter(has_text=exact_text(text))
 
 
-def choose_option(page: Page, select: Locator, profile: PortalProfile, value: str) -> None:
-    """Pick ``value`` in the single-choice dropdown whose root is ``select``."""
+def choose_option(
+    page: Page, select: Locator, profile: PortalProfile, value: str, outside: Locator | None = None
+) -> None:
+    """Pick ``value`` in the single-choice dropdown whose root is ``select``.
+
+    ``outside`` is something to click to close the list when the option is missing."""
     if select.locator("input").first.input_value() == value:
         return
     dropdown = _open_dropdown(page, select, profile)
     option = _option(dropdown, profile, value)
     if option.count() == 0:
-        _close_dropdown(page, profile)
+        _close_dropdown(page, profile, outside if outside is not None else page.locator("body"))
         raise LookupError(f"option {value!r} is not offered")
     option.click()
     expect(page.locator(profile.selector("select_dropdown")).filter(visible=True)).to_have_count(0)
 
 
 def set_select(page: Page, item: Locator, profile: PortalProfile, value: str) -> None:
-    choose_option(page, item.locator(profile.selector("select")).first, profile, value)
+    label = item.locator(profile.selector("form_item_label")).first
+    choose_option(page, item.locator(profile.selector("select")).first, profile, value, label)
 
 
 def read_select(item: Locator) -> str:
@@ -102,13 +107,12 @@ def set_multiselect(page: Page, item: Locator, profile: PortalProfile, values: l
     for value in missing:
         option = _option(dropdown, profile, value)
         if option.count() == 0:
-            _close_dropdown(page, profile)
+            _close_dropdown(page, profile, item.locator(profile.selector("form_item_label")).first)
             raise LookupError(f"option {value!r} is not offered")
         option.click()
-        expect(item.locator(profile.selector("select_tag")).filter(has_text=exact_text(value))).to_have_count(
-            1
-        )
-    _close_dropdown(page, profile)
+        tag = item.locator(profile.selector("select_tag")).filter(has_text=exact_text(value))
+        expect(tag).to_have_count(1)
+    _close_dropdown(page, profile, item.locator(profile.selector("form_item_label")).first)
 
 
 def set_date(page: Page, item: Locator, profile: PortalProfile, value: str) -> None:

@@ -1,0 +1,89 @@
+"""What every page object shares: the page, the profile, buttons by name, and the portal's answers.
+
+A person knows an action worked from what the portal says back; so do the flows. Each write is
+clicked while waiting for the portal's JSON answer, whose ``errno`` tells success, a lost session or an
+error worth retrying.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from playwright.sync_api import Locator, Page, Response
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from agent.errors import PortalError, SessionExpired, TransientPortalError
+from agent.profile import PortalProfile
+from flows.widgets import Form
+
+__all__ = ["PageContext", "PortalPage", "PortalRejected"]
+
+
+class PortalRejected(PortalError):
+    """The portal refused a write with a message meant for the person filling in (e.g. a missing field)."""
+
+    def __init__(self, message: str, datas: Any = None) -> None:
+        super().__init__(message)
+        self.datas = datas
+
+
+@dataclass
+class PageContext:
+    page: Page
+    profile: PortalProfile
+    action_timeout_ms: float = 10_000
+    navigation_timeout_ms: float = 30_000
+    upload_timeout_ms: float = 60_000
+
+    def form(self) -> Form:
+        return Form(self.page, self.profile, upload_timeout_ms=self.upload_timeout_ms)
+
+
+class PortalPage:
+    def __init__(self, ctx: PageContext) -> None:
+        self.ctx = ctx
+        self.page = ctx.page
+        self.profile = ctx.profile
+
+    def button(self, key: str, scope: Locator | None = None) -> Locator:
+        where = scope if scope is not None else self.page
+        return where.get_by_role("button", name=self.profile.text(key), exact=True)
+
+    def _is_api_write(self, response: Response) -> bool:
+        request = response.request
+        return request.method == "POST" and self.profile.site["api_prefix"] in response.url
+
+    def call_portal(self, action: Callable[[], None], what: str) -> Any:
+        """Run ``action`` (a click) and return the ``datas`` of the portal's answer to it."""
+        timeout = self.ctx.navigation_timeout_ms
+        try:
+            with self.page.expect_response(self._is_api_write, timeout=timeout) as info:
+                action()
+        except PlaywrightTimeout as exc:
+            raise TransientPortalError(f"{what}: the portal did not answer in time") from exc
+        return self._envelope(info.value, what)
+
+    def _envelope(self, response: Response, what: str) -> Any:
+        if response.status >= 500:
+            raise TransientPortalError(f"{what}: the portal answered HTTP {response.status}")
+        try:
+            body = response.json()
+        except (json.JSONDecodeError, ValueError) as exc:
+            raise TransientPortalError(f"{what}: the portal's answer was not JSON") from exc
+        errno = body.get("errno") if isinstance(body, dict) else None
+        message = str(body.get("errmsg") or "") if isinstance(body, dict) else ""
+        if errno == 0:
+            return body.get("datas")
+        if str(errno) == self.profile.site["errno_logged_out"]:
+            raise SessionExpired(f"{what}: {message or 'the session has expired'}")
+        # errno 4xx is the portal refusing the content (a person must change something); anything
+        # else non-zero is the portal failing, which is worth another try.
+        if isinstance(errno, int) and 400 <= errno < 500:
+            raise PortalRejected(f"{what}: {message}", body.get("datas"))
+        raise TransientPortalError(f"{what}: errno {errno} {message}".strip())
+
+    def at_login(self) -> bool:
+        return self.button("login_button").is_visible()

@@ -1,0 +1,38 @@
+"""What every page after login shows: the header with 首页 and the entity-name dropdown (草稿箱)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Locator, expect
+
+from flows.pages.base import PortalPage
+from flows.widgets import exact_text
+
+__all__ = ["Shell"]
+
+
+class Shell(PortalPage):
+    def entry(self, text: str) -> Locator:
+        """A clickable card, link or button whose visible text includes an element reading ``text``."""
+        named = self.page.get_by_text(exact_text(text))
+        for role in ("button", "link", "menuitem"):
+            found = self.page.get_by_role(role).filter(has=named).filter(visible=True)
+            if found.count() >= 1:
+                return found.first
+        return named.filter(visible=True).first
+
+    def open_entry(self, key: str) -> None:
+        self.entry(self.profile.text(key)).click()
+
+    def go_home(self) -> None:
+        self.entry(self.profile.text("home")).click()
+        expect(self.entry(self.profile.text("home_filings"))).to_be_visible()
+
+    def open_drafts_from_menu(self) -> None:
+        menu = self.page.locator(self.profile.selector("dropdown_menu")).filter(visible=True)
+        self.page.locator(self.profile.selector("dropdown_trigger")).first.click()
+        expect(menu).to_have_count(1)
+        menu.get_by_text(exact_text(self.profile.text("drafts"))).click()
+
+    def entity_name(self) -> str:
+        trigger = self.page.locator(self.profile.selector("dropdown_trigger")).first
+        return trigger.inner_text().strip()

@@ -1,0 +1,56 @@
+"""Reading the portal's tables as a person reads them: by column heading, or as label/value pairs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import Locator, Page
+
+from agent.profile import PortalProfile
+from flows.widgets import exact_text
+
+__all__ = ["label_value_pairs", "list_rows", "row_with"]
+
+# Header and body may be separate <table>s (Element UI draws them so); columns line up by position.
+_LIST_JS = """
+(root) => {
+  const headers = [...root.querySelectorAll('thead th')].map((th) => th.innerText.trim());
+  const body = [...root.querySelectorAll('tbody tr')];
+  return body.map((tr) => {
+    const cells = [...tr.children].map((td) => td.innerText.trim());
+    const row = {};
+    headers.forEach((h, i) => { row[h] = cells[i] ?? ''; });
+    return row;
+  });
+}
+"""
+
+_PAIRS_JS = """
+(root) => {
+  const out = [];
+  for (const tr of root.querySelectorAll('tr')) {
+    const cells = [...tr.children];
+    for (let i = 0; i + 1 < cells.length; i += 2) {
+      out.push([cells[i].innerText.trim(), cells[i + 1].innerText.trim()]);
+    }
+  }
+  return out;
+}
+"""
+
+
+def list_rows(scope: Locator) -> list[dict[str, str]]:
+    """Every body row of the list in ``scope`` as {column heading: cell text}."""
+    rows: Any = scope.evaluate(_LIST_JS)
+    return [dict(r) for r in rows]
+
+
+def row_with(page: Page, profile: PortalProfile, text: str) -> Locator:
+    """Body rows of any list on the page that hold a cell reading exactly ``text``."""
+    return page.locator(profile.selector("table_row")).filter(has=page.get_by_text(exact_text(text)))
+
+
+def label_value_pairs(scope: Locator) -> list[tuple[str, str]]:
+    """Read-only tables drawn as label, value, label, value… per row (figure 10)."""
+    pairs: Any = scope.evaluate(_PAIRS_JS)
+    return [(str(a), str(b)) for a, b in pairs]
