@@ -58,8 +58,11 @@ def attachment_problem(directory: Path, relative: str) -> str | None:
         return f"'{relative}' is empty (0 bytes) — export the PDF again"
     if size > MAX_BYTES:
         return f"'{relative}' is {size:,} bytes, more than the 20 MB (20,971,520 bytes) allowed — compress it"
-    with target.open("rb") as handle:
-        head = handle.read(len(PDF_MAGIC))
+    try:
+        with target.open("rb") as handle:
+            head = handle.read(len(PDF_MAGIC))
+    except OSError as exc:
+        return f"'{relative}' cannot be read ({exc.strerror}) — check the file's permissions"
     if head != PDF_MAGIC:
         return (
             f"'{relative}' is not a PDF (its content does not start with %PDF-) — export the document as PDF"

@@ -120,7 +120,11 @@ def _read(directory: Path) -> tuple[bytes, dict[str, Any]]:
                 )
             ]
         )
-    raw = file.read_bytes()
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        message = f"cannot be read ({exc.strerror}) — check the file's permissions"
+        raise BundleInvalid([BundleError(FILING_TOML, "", message)]) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -92,3 +92,13 @@ def test_size_limit(bundle: Path) -> None:
         "more than the 20 MB (20,971,520 bytes) allowed — compress it"
     )
     assert os.path.getsize(bundle / "attachments" / "big.pdf") == MAX_BYTES + 1
+
+
+def test_unreadable_file(bundle: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def denied(self: Path, *args: object, **kwargs: object) -> object:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "open", denied)  # chmod does not stop root, which CI may be
+    assert attachment_problem(bundle, "attachments/a.pdf") == (
+        "'attachments/a.pdf' cannot be read (Permission denied) — check the file's permissions"
+    )

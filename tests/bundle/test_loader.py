@@ -307,3 +307,12 @@ def test_no_close_match_lists_known_keys(supporter: Path) -> None:
     assert error.message == (
         "unknown key 'zzz' — remove it (known keys: account, entity, algorithm, products, technical_service)"
     )
+
+
+def test_unreadable_filing_toml(supporter: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def denied(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", denied)  # chmod does not stop root, which CI may be
+    (error,) = validate_bundle(supporter)
+    assert str(error) == "filing.toml: cannot be read (Permission denied) — check the file's permissions"

@@ -7,7 +7,7 @@ from agent.commands import init, validate
 
 
 @pytest.fixture
-def app() -> typer.Typer:
+def bundle_app() -> typer.Typer:
     """The two commands under test on their own app, as ``agent.cli`` registers them."""
     app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
     validate.register(app)

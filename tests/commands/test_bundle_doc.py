@@ -21,9 +21,9 @@ def test_the_page_has_examples() -> None:
 
 @pytest.mark.parametrize(("command", "shown"), EXAMPLES, ids=[c for c, _ in EXAMPLES])
 def test_documented_output(
-    app: typer.Typer, monkeypatch: pytest.MonkeyPatch, command: str, shown: str
+    bundle_app: typer.Typer, monkeypatch: pytest.MonkeyPatch, command: str, shown: str
 ) -> None:
     monkeypatch.chdir(ROOT)
-    result = CliRunner().invoke(app, shlex.split(command))
+    result = CliRunner().invoke(bundle_app, shlex.split(command))
     assert result.stdout == shown
     assert result.exit_code == (1 if "INVALID" in shown or '"valid": false' in shown else 0)

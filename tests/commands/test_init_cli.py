@@ -9,14 +9,14 @@ from typer.testing import CliRunner
 runner = CliRunner()
 
 
-def test_init_then_validate_field_by_field(app: typer.Typer, tmp_path: Path) -> None:
+def test_init_then_validate_field_by_field(bundle_app: typer.Typer, tmp_path: Path) -> None:
     target = tmp_path / "new-bundle"
-    result = runner.invoke(app, ["init", str(target), "--role", "provider"])
+    result = runner.invoke(bundle_app, ["init", str(target), "--role", "provider"])
     assert result.exit_code == 0, result.output
     assert (target / "filing.toml").is_file()
     assert "beian-agent validate" in result.stdout
 
-    checked = runner.invoke(app, ["validate", "--json", str(target)])
+    checked = runner.invoke(bundle_app, ["validate", "--json", str(target)])
     assert checked.exit_code == 1
     errors = json.loads(checked.stdout)["bundles"][0]["errors"]
     by_path = {e["path"]: e for e in errors}
@@ -29,20 +29,20 @@ def test_init_then_validate_field_by_field(app: typer.Typer, tmp_path: Path) -> 
     assert len(by_path) == len(errors)  # one problem per field
 
 
-def test_init_supporter(app: typer.Typer, tmp_path: Path) -> None:
-    result = runner.invoke(app, ["init", str(tmp_path), "--role", "supporter"])
+def test_init_supporter(bundle_app: typer.Typer, tmp_path: Path) -> None:
+    result = runner.invoke(bundle_app, ["init", str(tmp_path), "--role", "supporter"])
     assert result.exit_code == 0
     assert 'role = "技术支持者"' in (tmp_path / "filing.toml").read_text(encoding="utf-8")
 
 
-def test_init_refuses_to_overwrite(app: typer.Typer, tmp_path: Path) -> None:
-    assert runner.invoke(app, ["init", str(tmp_path), "--role", "provider"]).exit_code == 0
-    again = runner.invoke(app, ["init", str(tmp_path), "--role", "provider"])
+def test_init_refuses_to_overwrite(bundle_app: typer.Typer, tmp_path: Path) -> None:
+    assert runner.invoke(bundle_app, ["init", str(tmp_path), "--role", "provider"]).exit_code == 0
+    again = runner.invoke(bundle_app, ["init", str(tmp_path), "--role", "provider"])
     assert again.exit_code == 2 and "already exists" in again.stderr
-    assert runner.invoke(app, ["init", str(tmp_path), "--role", "supporter", "--force"]).exit_code == 0
+    assert runner.invoke(bundle_app, ["init", str(tmp_path), "--role", "supporter", "--force"]).exit_code == 0
 
 
-def test_init_usage_errors(app: typer.Typer, tmp_path: Path) -> None:
-    assert runner.invoke(app, ["init", str(tmp_path), "--role", "boss"]).exit_code == 2
-    assert runner.invoke(app, ["init", str(tmp_path)]).exit_code == 2
-    assert runner.invoke(app, ["init"]).exit_code == 2
+def test_init_usage_errors(bundle_app: typer.Typer, tmp_path: Path) -> None:
+    assert runner.invoke(bundle_app, ["init", str(tmp_path), "--role", "boss"]).exit_code == 2
+    assert runner.invoke(bundle_app, ["init", str(tmp_path)]).exit_code == 2
+    assert runner.invoke(bundle_app, ["init"]).exit_code == 2

@@ -13,17 +13,17 @@ INVALID = str(BUNDLES / "invalid" / "bad-id-numbers")
 runner = CliRunner()
 
 
-def test_valid_bundles_exit_0(app: typer.Typer) -> None:
+def test_valid_bundles_exit_0(bundle_app: typer.Typer) -> None:
     result = runner.invoke(
-        app, ["validate", VALID, str(BUNDLES / "provider-basic"), str(BUNDLES / "newco-provider")]
+        bundle_app, ["validate", VALID, str(BUNDLES / "provider-basic"), str(BUNDLES / "newco-provider")]
     )
     assert result.exit_code == 0, result.output
     assert f"{VALID}: valid — 技术支持者, account demo-supporter" in result.stdout
     assert result.stdout.count(": valid") == 3
 
 
-def test_invalid_bundle_exits_1_with_every_problem(app: typer.Typer) -> None:
-    result = runner.invoke(app, ["validate", VALID, INVALID])
+def test_invalid_bundle_exits_1_with_every_problem(bundle_app: typer.Typer) -> None:
+    result = runner.invoke(bundle_app, ["validate", VALID, INVALID])
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[1] == f"{INVALID}: INVALID, 2 problems"
@@ -37,8 +37,8 @@ def test_invalid_bundle_exits_1_with_every_problem(app: typer.Typer) -> None:
     assert "Traceback" not in result.output
 
 
-def test_json_document(app: typer.Typer) -> None:
-    result = runner.invoke(app, ["validate", "--json", VALID, INVALID])
+def test_json_document(bundle_app: typer.Typer) -> None:
+    result = runner.invoke(bundle_app, ["validate", "--json", VALID, INVALID])
     assert result.exit_code == 1
     document = json.loads(result.stdout)
     assert document["valid"] is False
@@ -55,32 +55,32 @@ def test_json_document(app: typer.Typer) -> None:
     assert invalid["errors"][0]["label"] == "证件号码"
 
 
-def test_json_all_valid(app: typer.Typer) -> None:
-    result = runner.invoke(app, ["validate", "--json", VALID])
+def test_json_all_valid(bundle_app: typer.Typer) -> None:
+    result = runner.invoke(bundle_app, ["validate", "--json", VALID])
     assert result.exit_code == 0 and json.loads(result.stdout)["valid"] is True
 
 
-def test_unreadable_inputs_are_reported_not_raised(app: typer.Typer, tmp_path: Path) -> None:
+def test_unreadable_inputs_are_reported_not_raised(bundle_app: typer.Typer, tmp_path: Path) -> None:
     result = runner.invoke(
-        app, ["validate", str(tmp_path / "missing"), str(BUNDLES / "invalid" / "not-utf8")]
+        bundle_app, ["validate", str(tmp_path / "missing"), str(BUNDLES / "invalid" / "not-utf8")]
     )
     assert result.exit_code == 1
     assert "is not a directory" in result.stdout and "is not UTF-8" in result.stdout
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-def test_usage_errors_exit_2(app: typer.Typer, tmp_path: Path) -> None:
-    assert runner.invoke(app, ["validate"]).exit_code == 2
-    assert runner.invoke(app, ["validate", "--bogus", VALID]).exit_code == 2
-    missing_profile = runner.invoke(app, ["validate", "--profile", str(tmp_path / "nope.toml"), VALID])
+def test_usage_errors_exit_2(bundle_app: typer.Typer, tmp_path: Path) -> None:
+    assert runner.invoke(bundle_app, ["validate"]).exit_code == 2
+    assert runner.invoke(bundle_app, ["validate", "--bogus", VALID]).exit_code == 2
+    missing_profile = runner.invoke(bundle_app, ["validate", "--profile", str(tmp_path / "nope.toml"), VALID])
     assert missing_profile.exit_code == 2
     assert "does not exist" in missing_profile.stderr and missing_profile.stdout == ""
 
 
-def test_profile_override(app: typer.Typer, tmp_path: Path) -> None:
+def test_profile_override(bundle_app: typer.Typer, tmp_path: Path) -> None:
     bundle = str(BUNDLES / "invalid" / "unknown-option")
-    assert runner.invoke(app, ["validate", bundle]).exit_code == 1
+    assert runner.invoke(bundle_app, ["validate", bundle]).exit_code == 1
     override = tmp_path / "profile.toml"
     override.write_text('[vocab]\nscenario = ["文本生成", "文字生成"]\n', encoding="utf-8")
-    result = runner.invoke(app, ["validate", "--profile", str(override), bundle])
+    result = runner.invoke(bundle_app, ["validate", "--profile", str(override), bundle])
     assert result.exit_code == 0, result.stdout
