@@ -8,7 +8,6 @@ Exceptions::
 from __future__ import annotations
 
 import difflib
-import re
 import types
 import typing
 from collections.abc import Sequence
@@ -19,11 +18,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from agent.bundle.base import ERROR_TYPE, toml_type
-from agent.bundle.fields import meta_of
+from agent.bundle.fields import format_path, meta_of
 
 __all__ = ["BundleError", "BundleInvalid", "format_path", "translate"]
-
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 @dataclass(frozen=True)
@@ -44,18 +41,6 @@ class BundleInvalid(Exception):
     def __init__(self, errors: Sequence[BundleError]) -> None:
         self.errors = list(errors)
         super().__init__(f"{len(self.errors)} problem(s) in the bundle")
-
-
-def format_path(loc: Sequence[str | int]) -> str:
-    """``("products", "select", 0, "path")`` -> ``products.select[0].path``; non-ASCII keys are quoted."""
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            key = part if _BARE_KEY.fullmatch(part) else f'"{part}"'
-            text += f".{key}" if text else key
-    return text
 
 
 def _model_of(annotation: Any) -> type[BaseModel] | None:

@@ -7,7 +7,8 @@ messages, the ``init`` skeleton and the flows read them from there.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,11 +21,13 @@ __all__ = [
     "FieldMeta",
     "FormEntry",
     "Kind",
+    "format_path",
     "iter_fields",
     "kind_of",
     "label_of",
     "meta_of",
     "portal_field",
+    "toml_key",
 ]
 
 # "section" is a nested table (its fields are iterated on their own); "tree" is the product tree of
@@ -46,6 +49,7 @@ Kind = Literal[
 Check = Literal["uscc", "id_number", "mobile", "email", "url", "nav_path", "account"]
 
 YES, NO = "是", "否"
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,22 @@ class FormEntry:
     kind: Kind
     vocab: str | None = None
     extra: bool = False  # declared in the bundle's ``extra`` table, not in the model
+
+
+def toml_key(key: str) -> str:
+    """A key as TOML writes it: bare when it can be, quoted otherwise (every Chinese label)."""
+    return key if _BARE_KEY.fullmatch(key) else f'"{key}"'
+
+
+def format_path(loc: Sequence[str | int]) -> str:
+    """``("products", "select", 0, "path")`` -> ``products.select[0].path``; non-ASCII keys are quoted."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{toml_key(part)}" if text else toml_key(part)
+    return text
 
 
 def portal_field(
@@ -189,7 +209,7 @@ def iter_fields(section: BaseModel, prefix: str, directory: Path | None = None) 
     for label, value in extras.items():
         kind = extra_kind(value)
         yield FormEntry(
-            path=f'{prefix}.extra."{label}"' if prefix else f'extra."{label}"',
+            path=f"{prefix}.extra.{toml_key(label)}" if prefix else f"extra.{toml_key(label)}",
             label=label,
             value=screen_value(value, kind, directory),
             kind=kind,

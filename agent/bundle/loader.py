@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from agent.bundle.attachments import resolve_attachment
 from agent.bundle.errors import BundleError, BundleInvalid, translate
-from agent.bundle.fields import ExtraFile, FormEntry, iter_fields, meta_of
+from agent.bundle.fields import ExtraFile, FormEntry, iter_fields, meta_of, toml_key
 from agent.bundle.models import PROVIDER, SUPPORTER, Filing
 from agent.profile import PortalProfile, default_profile
 
@@ -96,7 +96,7 @@ def _walk_uploads(node: BaseModel, prefix: str) -> Iterator[tuple[str, str]]:
         if name == "extra":
             for label, item in value.items():
                 if isinstance(item, ExtraFile):
-                    yield f'{path}."{label}"', item.file
+                    yield f"{path}.{toml_key(label)}", item.file
         elif isinstance(value, BaseModel):
             yield from _walk_uploads(value, path)
         elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
