@@ -1,0 +1,221 @@
+"""The least a script must do to file a bundle up to the confirmation page of the mock portal.
+
+It knows the mock's pages exactly (labels, control kinds, CSS classes), clicks 下一步 after each step and
+stops at step 4: no checks, no read-back, no draft saves, no screenshots, no logs. It is the yardstick the
+agent is measured against, not a tool: it gives up with Playwright's exception on anything unexpected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Browser, Locator, Page, sync_playwright
+
+from agent.browser import launch_options
+from bench.bundles import read_bundle
+from fixtures.mock_portal.fields import STEP1_SECTIONS, STEP2_SECTIONS, STEP3B_SECTIONS
+from fixtures.mock_portal.seed import DEMO_PASSWORD
+
+__all__ = ["file_minimal"]
+
+KIND = {f.label: f.kind for s in (*STEP1_SECTIONS, *STEP2_SECTIONS, *STEP3B_SECTIONS) for f in s.fields}
+STEP1 = {
+    "name": "算法名称",
+    "type": "算法类型",
+    "role": "角色",
+    "online_date": "上线时间",
+    "version": "版本号",
+    "application_fields": "应用领域",
+}
+UPLOADS = {"self_assessment_report": "算法安全自评估报告", "public_disclosure": "拟公示内容"}
+DATA = {
+    "intro": "算法简介",
+    "scenarios": "使用场景",
+    "input_modalities": "输入数据模态",
+    "input_biometric": "输入的人物特征是否包含生物特征",
+    "input_identity": "输入的人物特征是否包含身份信息",
+    "output_modalities": "输出数据模态",
+    "output_formats": "输出文件格式",
+    "output_file_size": "输出文件大小",
+    "batch_output": "是否支持批量输出",
+    "open_source_datasets": "开源数据集&来源",
+    "self_built_datasets": "自建数据集&来源",
+}
+CLOSED_SECTIONS = ("algorithm.model", "algorithm.strategy", "algorithm.risk")
+SECTION_TITLES = {
+    "algorithm.model": "算法模型",
+    "algorithm.strategy": "算法策略",
+    "algorithm.risk": "算法风险与防范机制",
+}
+
+
+def _exact(text: str) -> re.Pattern[str]:
+    return re.compile(f"^{re.escape(text)}$")
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _item(page: Page, label: str) -> Locator:
+    return page.locator(".el-form-item").filter(
+        has=page.locator("label.el-form-item__label", has_text=_exact(label))
+    )
+
+
+def _pick(page: Page, select: Locator, options: list[str]) -> None:
+    select.click()
+    for option in options:
+        page.locator(".el-select-dropdown:visible .el-select-dropdown__item", has_text=_exact(option)).click()
+
+
+def _fill(page: Page, label: str, value: Any) -> None:
+    item, value = _item(page, label), _text(value)
+    kind = KIND.get(label, "textarea" if len(str(value)) > 40 else "text")
+    if kind == "select":
+        _pick(page, item.locator(".el-select"), [value])
+    elif kind == "multiselect":
+        _pick(page, item.locator(".el-select"), list(value))
+        item.locator(".el-select").click()  # closes the list, which stays open after each pick
+    elif kind == "radio":
+        item.locator("label.el-radio", has_text=_exact(value)).click()
+    elif kind == "date":
+        item.locator("input").fill(value)
+        item.locator("input").press("Enter")
+    elif kind == "textarea":
+        item.locator("textarea").fill(value)
+    else:
+        item.locator("input").first.fill(str(value))
+
+
+def _next(page: Page, arrival: str) -> None:
+    page.locator("button.el-button", has_text=_exact("下一步")).click()
+    page.locator(arrival).first.wait_for()
+
+
+def _rows(page: Page, label: str, count: int) -> Locator:
+    item = _item(page, label)
+    for _ in range(count - 1):
+        item.locator("button.rows-add").click()
+    return item.locator(".row-item")
+
+
+def _tick(page: Page, product: str, path: str | None, function: str | None) -> None:
+    node = page.locator(".el-tree")
+    for level in (product, path, function):
+        if level is None:
+            break
+        node = (
+            node.locator(".el-tree-node")
+            .filter(
+                has=page.locator(
+                    ":scope > .el-tree-node__content .el-tree-node__label", has_text=_exact(level)
+                )
+            )
+            .first
+        )
+    node.locator(":scope > .el-tree-node__content label.el-checkbox").click()
+
+
+def _step1(page: Page, bundle_dir: Path, algorithm: dict[str, Any]) -> None:
+    for key, label in STEP1.items():
+        _fill(page, label, algorithm[key])
+    for key, label in UPLOADS.items():
+        _item(page, label).locator("input[type=file]").set_input_files(bundle_dir / algorithm[key])
+    for label in UPLOADS.values():
+        _item(page, label).locator(".el-upload-list__item.is-success").wait_for()
+    _next(page, ".el-collapse")
+
+
+def _step2(page: Page, algorithm: dict[str, Any]) -> None:
+    for key, label in DATA.items():
+        if key in algorithm["data"]:
+            _fill(page, label, algorithm["data"][key])
+    for section in CLOSED_SECTIONS:
+        extra = algorithm.get(section.split(".")[1], {}).get("extra", {})
+        if not extra:
+            continue
+        page.locator(".el-collapse-item__header", has_text=_exact(SECTION_TITLES[section])).click()
+        for label, value in extra.items():
+            _fill(page, label, value)
+    _next(page, ".el-tree, .rows")
+
+
+def _step3(page: Page, data: dict[str, Any]) -> None:
+    if data["algorithm"]["role"] == "技术支持者":
+        service = data["technical_service"]
+        _fill(page, "技术服务名称", service["name"])
+        rows = _rows(page, "技术服务访问方式", len(service["access"]))
+        for i, access in enumerate(service["access"]):
+            _pick(page, rows.nth(i).locator(".el-select"), [access["type"]])
+            rows.nth(i).locator("input[placeholder=请填写下载地址]").fill(access["url"])
+        rows = _rows(page, "技术服务对象", len(service["objects"]))
+        for i, obj in enumerate(service["objects"]):
+            rows.nth(i).locator("input").fill(obj)
+        _fill(page, "技术服务频度（近三个月）", str(service["frequency"]))
+    else:
+        for tick in data["products"]["select"]:
+            _tick(page, tick["product"], tick.get("path"), tick.get("function"))
+    _next(page, ".confirm-step")
+
+
+def _file(page: Page, base_url: str, bundle_dir: Path, marks: dict[str, float]) -> None:
+    data = read_bundle(bundle_dir)
+    start = time.perf_counter()
+
+    def mark(phase: str) -> None:
+        nonlocal start
+        now = time.perf_counter()
+        marks[phase] = now - start
+        start = now
+
+    page.goto(base_url + "#/login")
+    page.get_by_placeholder("请输入账号").fill(data["account"])
+    page.get_by_placeholder("请输入密码").fill(DEMO_PASSWORD)
+    page.locator("button.el-button", has_text=_exact("登录")).click()
+    page.locator(".home-card", has_text="备案信息").click()
+    mark("login")
+    page.locator("button.el-button", has_text=_exact("新增备案")).click()
+    _item(page, "算法名称").wait_for()
+    mark("create")
+    _step1(page, bundle_dir, data["algorithm"])
+    mark("step1")
+    _step2(page, data["algorithm"])
+    mark("step2")
+    _step3(page, data)
+    mark("step3")
+
+
+def file_minimal(bundle_dir: Path, base_url: str, *, browser: Browser | None = None) -> dict[str, float]:
+    """File ``bundle_dir`` up to the confirmation page; seconds per phase and ``total``.
+
+    ``browser`` is reused (a fresh context each time) when given; otherwise one is launched and its start
+    is the ``browser_start`` phase.
+    """
+    marks: dict[str, float] = {}
+    begin = time.perf_counter()
+    if browser is not None:
+        context = browser.new_context()
+        try:
+            _file(context.new_page(), base_url, bundle_dir, marks)
+        finally:
+            context.close()
+    else:
+        with sync_playwright() as pw:
+            own = pw.chromium.launch(**launch_options())
+            marks["browser_start"] = time.perf_counter() - begin
+            try:
+                context = own.new_context()
+                _file(context.new_page(), base_url, bundle_dir, marks)
+            finally:
+                own.close()
+    marks["total"] = time.perf_counter() - begin
+    return marks
