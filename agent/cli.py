@@ -21,6 +21,8 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "validate",
     "init",
     "mock_portal",
+    "batch",
+    "status",
 )
 
 for _name in _COMMAND_MODULES:
