@@ -68,8 +68,8 @@ def _print_tables(document: dict[str, Any]) -> None:
     for name in ("bundle", "account", "algorithm", "status", "step", "attempts", "updated", "last error"):
         table.add_column(name, overflow="fold")
     for e in document["bundles"]:
-        cells = (e["account"], e["algorithm_name"], e["status"], e["checkpoint"], e["attempts"])
-        table.add_row(e["bundle_key"], *(str(c or "") for c in cells), e["updated_at"], e["last_error"] or "")
+        shown = (e["account"], e["algorithm_name"], e["status"], e["checkpoint"], e["attempts"])
+        table.add_row(e["bundle_key"], *(str(c or "") for c in shown), e["updated_at"], e["last_error"] or "")
     console.print(table)
     accounts = Table(title="accounts")
     accounts.add_column("account")
