@@ -11,6 +11,7 @@ from pathlib import Path
 from playwright.sync_api import Locator, Page, expect
 
 from agent.profile import PortalProfile
+from flows.errors import NotOnScreen
 from flows.widgets.locate import exact_text
 
 __all__ = [
@@ -76,7 +77,7 @@ def choose_option(
     option = _option(dropdown, profile, value)
     if option.count() == 0:
         _close_dropdown(page, profile, outside if outside is not None else page.locator("body"))
-        raise LookupError(f"option {value!r} is not offered")
+        raise NotOnScreen(f"option {value!r} is not offered")
     option.click()
     expect(page.locator(profile.selector("select_dropdown")).filter(visible=True)).to_have_count(0)
 
@@ -108,7 +109,7 @@ def set_multiselect(page: Page, item: Locator, profile: PortalProfile, values: l
         option = _option(dropdown, profile, value)
         if option.count() == 0:
             _close_dropdown(page, profile, item.locator(profile.selector("form_item_label")).first)
-            raise LookupError(f"option {value!r} is not offered")
+            raise NotOnScreen(f"option {value!r} is not offered")
         option.click()
         tag = item.locator(profile.selector("select_tag")).filter(has_text=exact_text(value))
         expect(tag).to_have_count(1)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from agent.profile import PortalProfile
+from flows.errors import NotOnScreen
 from flows.widgets import controls
 from flows.widgets.kinds import FieldKind, detect_kind
 from flows.widgets.locate import form_item
@@ -53,10 +56,13 @@ class Form:
 
     def item(self, label: str, scope: Locator | None = None) -> Locator:
         items = form_item(scope if scope is not None else self.page, self.profile.label(label), self.profile)
+        with contextlib.suppress(PlaywrightTimeout):
+            # Pages draw their forms after their data arrives: give the label time to appear.
+            expect(items.first).to_be_visible()
         count = items.count()
         if count != 1:
             where = "on the page" if scope is None else "in this section"
-            raise LookupError(f"found {count} fields labelled {self.profile.label(label)!r} {where}")
+            raise NotOnScreen(f"found {count} fields labelled {self.profile.label(label)!r} {where}")
         return items
 
     def kind(self, item: Locator) -> FieldKind:
@@ -90,7 +96,10 @@ class Form:
             case FieldKind.ROWS, list():
                 set_rows(self.page, item, self.profile, spec.row_placeholders, _rows_of(value))
             case _:
-                raise TypeError(f"a {kind} field cannot take {type(spec.value).__name__} value")
+                raise NotOnScreen(
+                    f"{spec.path}: the page shows a {kind} control under {spec.label!r}, "
+                    f"which cannot take a {type(spec.value).__name__} value"
+                )
         return kind
 
     def read(self, spec: FieldSpec, kind: FieldKind, scope: Locator | None = None) -> FieldValue | None:
@@ -114,7 +123,7 @@ class Form:
                 rows = read_rows(item, self.profile, spec.row_placeholders)
                 return [row[0] for row in rows] if len(spec.row_placeholders) == 1 else list(rows)
             case _:
-                raise TypeError(f"cannot read a {kind} field")
+                raise NotOnScreen(f"{spec.path}: cannot read a {kind} control under {spec.label!r}")
 
 
 def _rows_of(value: Sequence[object]) -> list[list[str]]:

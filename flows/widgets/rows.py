@@ -48,9 +48,11 @@ def set_rows(
         expect(rows).to_have_count(before - 1)
     for index, row_values in enumerate(values):
         row = rows.nth(index)  # rows are positional by nature: the portal keeps them in order
-        for control, value in zip(_controls(row, placeholders), row_values, strict=True):
+        controls = zip(placeholders, _controls(row, placeholders), row_values, strict=True)
+        for control_placeholder, control, value in controls:
             if control.get_attribute("readonly") is not None:
-                select = row.locator(profile.selector("select")).filter(has=control)
+                own_input = page.get_by_placeholder(control_placeholder, exact=True)
+                select = row.locator(profile.selector("select")).filter(has=own_input)
                 choose_option(page, select, profile, value)
             else:
                 control.fill(value)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from playwright.sync_api import Locator, Page, expect
 
 from agent.profile import PortalProfile
+from flows.errors import NotOnScreen
 from flows.widgets.locate import exact_text
 
 __all__ = ["TreeDriver"]
@@ -40,7 +41,7 @@ class TreeDriver:
         for depth, name in enumerate(path):
             node = self._child(scope if depth == 0 else scope.locator(f":scope > {self._children}"), name)
             if node.count() != 1:
-                raise LookupError(f"{' > '.join(path[: depth + 1])} is not in the product tree")
+                raise NotOnScreen(f"{' > '.join(path[: depth + 1])} is not in the product tree")
             if depth < len(path) - 1:
                 self._expand(node)
             scope = node
@@ -71,6 +72,8 @@ class TreeDriver:
         return [t.strip() for t in labels.all_inner_texts()]
 
     def tick_exactly(self, paths: Iterable[NodePath]) -> None:
+        # The tree is drawn once the product list arrives.
+        expect(self.tree.locator(self._node).first).to_be_visible()
         for root in self.roots():
             self._set(self.node((root,)), False)
         for path in paths:

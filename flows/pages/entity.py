@@ -1,0 +1,71 @@
+"""主体信息 (figure 4): filed once per entity; filled and submitted only while the portal has none."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from playwright.sync_api import Locator, expect
+
+from agent.bundle import FormEntry
+from flows.pages.base import PortalPage
+from flows.pages.specs import spec_of
+from flows.pages.tables import label_value_pairs
+from flows.widgets import same_value, section_scope
+
+__all__ = ["EntityPage", "EntitySection"]
+
+# (profile section key, the bundle entries under that section title)
+EntitySection = tuple[str, Sequence[FormEntry]]
+
+
+class EntityPage(PortalPage):
+    def is_filed(self) -> bool:
+        """False while the portal shows the entity as not filed (the editable form)."""
+        submit = self.button("entity_submit")
+        # The page shows either the editable form (with its submit button) or read-only tables.
+        expect(submit.or_(self.page.locator("table")).first).to_be_visible()
+        return submit.count() == 0
+
+    def _scope(self, section_key: str, label: str) -> Locator:
+        return section_scope(
+            self.page, self.profile.section(section_key), containing=self.profile.label(label)
+        )
+
+    def fill(self, sections: Sequence[EntitySection]) -> list[str]:
+        """Fill every section and read it back; returns the bundle paths whose value did not stick."""
+        form = self.ctx.form()
+        mismatched: list[str] = []
+        for key, entries in sections:
+            for entry in entries:
+                scope = self._scope(key, entry.label)
+                spec = spec_of(entry)
+                kind = form.fill(spec, scope)
+                if not same_value(kind, spec.value, form.read(spec, kind, scope)):
+                    mismatched.append(entry.path)
+        return mismatched
+
+    def submit(self) -> None:
+        self.call_portal(lambda: self.button("entity_submit").click(), "submit 主体信息")
+
+    def filed_values(self, sections: Sequence[EntitySection]) -> dict[str, str]:
+        """What the read-only view shows, keyed by bundle path."""
+        shown: dict[str, str] = {}
+        for key, entries in sections:
+            title = self.profile.section(key)
+            block = section_scope(self.page, title)
+            pairs = dict(label_value_pairs(block.locator("table").first))
+            for entry in entries:
+                label = self.profile.label(entry.label)
+                if label in pairs:
+                    shown[entry.path] = pairs[label]
+        return shown
+
+
+def display_text(value: object, separator: str) -> str:
+    """A bundle value as a read-only table shows it."""
+    if isinstance(value, Path):
+        return value.name
+    if isinstance(value, list):
+        return separator.join(str(v) for v in value)
+    return str(value)

@@ -1,0 +1,67 @@
+"""备案信息 (the entity's filings) and 草稿箱 (drafts to continue or delete)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from playwright.sync_api import Locator, expect
+
+from flows.pages.base import PortalPage
+from flows.pages.tables import list_rows
+from flows.widgets import exact_text
+
+__all__ = ["FilingRow", "FilingsPage"]
+
+
+@dataclass(frozen=True)
+class FilingRow:
+    name: str
+    status: str
+    step: str
+
+
+class FilingsPage(PortalPage):
+    """The filings list (备案信息) or the draft box (草稿箱): both are tables keyed by algorithm name."""
+
+    def _table(self) -> Locator:
+        heading = self.page.get_by_text(exact_text(self.profile.column("algorithm_name")))
+        table = self.page.locator(self.profile.selector("table")).filter(has=heading)
+        expect(table).to_have_count(1)
+        return table
+
+    def rows(self) -> list[FilingRow]:
+        col = self.profile.column
+        return [
+            FilingRow(
+                name=row.get(col("algorithm_name"), ""),
+                status=row.get(col("status"), ""),
+                step=row.get(col("current_step"), ""),
+            )
+            for row in list_rows(self._table())
+            if row
+        ]
+
+    def _row(self, name: str) -> Locator:
+        table = self._table()
+        return table.locator(self.profile.selector("table_row")).filter(
+            has=self.page.get_by_text(exact_text(name))
+        )
+
+    def new_filing(self) -> None:
+        self.call_portal(lambda: self.button("new_filing").click(), "start a new filing")
+
+    def open_drafts(self) -> None:
+        self.button("drafts").click()
+        expect(self.page.get_by_text(exact_text(self.profile.column("current_step")))).to_be_visible()
+
+    def continue_draft(self, name: str) -> None:
+        row = self._row(name)
+        expect(row).to_have_count(1)
+        row.get_by_role("button", name=self.profile.text("continue_draft"), exact=True).click()
+
+    def delete_draft(self, name: str) -> None:
+        row = self._row(name)
+        expect(row).to_have_count(1)
+        row.get_by_role("button", name=self.profile.text("delete_draft"), exact=True).click()
+        dialog = self.page.get_by_role("dialog")
+        self.call_portal(lambda: self.button("confirm", dialog).click(), "delete a draft")

@@ -1,0 +1,72 @@
+"""产品及功能信息 (figure 8): products, their 功能访问路径 and the 功能 under each path.
+
+Only what is missing is added; what exists is left as it is (other filings may depend on it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from playwright.sync_api import Locator, expect
+
+from agent.bundle import FormEntry
+from flows.pages.base import PortalPage
+from flows.pages.specs import spec_of
+from flows.pages.tables import list_rows
+from flows.widgets import exact_text
+
+__all__ = ["ProductsPage"]
+
+
+class ProductsPage(PortalPage):
+    def _block(self, name: str, button_key: str, scope: Locator | None = None) -> Locator:
+        """The widest block around the text ``name`` that holds exactly one ``button_key`` button.
+
+        A product card's header holds its 添加功能访问路径 button but not its paths, so the smallest block
+        is too small; the widest one with a single such button is the whole card, whatever draws it.
+        """
+        where = scope if scope is not None else self.page
+        text = self.profile.text(button_key).replace("'", "")
+        named = where.get_by_text(exact_text(name))
+        one_button = f"count(.//button[normalize-space()='{text}'])=1"
+        return named.locator(f"xpath=ancestor::*[{one_button}][last()]")
+
+    def wait_loaded(self) -> None:
+        expect(self.button("add_product")).to_be_visible(timeout=self.ctx.navigation_timeout_ms)
+
+    def has_product(self, name: str) -> bool:
+        return self._block(name, "add_path").count() > 0
+
+    def has_path(self, product: str, path: str) -> bool:
+        card = self._block(product, "add_path").first
+        return self._block(path, "add_function", card).count() > 0
+
+    def function_names(self, product: str, path: str) -> set[str]:
+        card = self._block(product, "add_path").first
+        block = self._block(path, "add_function", card).first
+        tables = block.locator(self.profile.selector("table"))
+        if tables.count() == 0:
+            return set()
+        return {next(iter(row.values()), "") for row in list_rows(tables.first) if row}
+
+    def _dialog_save(self, opener: Locator, entries: Sequence[FormEntry], what: str) -> None:
+        opener.click()
+        dialog = self.page.get_by_role("dialog").filter(visible=True)
+        expect(dialog).to_have_count(1)
+        form = self.ctx.form()
+        for entry in entries:
+            form.fill(spec_of(entry), dialog)
+        self.call_portal(lambda: self.button("save_product", dialog).click(), what)
+        expect(dialog).to_have_count(0)
+
+    def add_product(self, entries: Sequence[FormEntry]) -> None:
+        self._dialog_save(self.button("add_product"), entries, "新增产品")
+
+    def add_path(self, product: str, entries: Sequence[FormEntry]) -> None:
+        card = self._block(product, "add_path").first
+        self._dialog_save(self.button("add_path", card), entries, "添加功能访问路径")
+
+    def add_function(self, product: str, path: str, entries: Sequence[FormEntry]) -> None:
+        card = self._block(product, "add_path").first
+        block = self._block(path, "add_function", card).first
+        self._dialog_save(self.button("add_function", block), entries, "添加功能")

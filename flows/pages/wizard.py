@@ -1,0 +1,129 @@
+"""The four-step wizard: stepper, 保存至草稿箱 / 上一步 / 下一步 / 提交, and the forms of each step."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from playwright.sync_api import Locator, expect
+
+from agent.bundle import FormEntry
+from flows.pages.base import PortalPage, PortalRejected
+from flows.pages.specs import spec_of
+from flows.pages.tables import label_value_pairs
+from flows.widgets import TreeDriver, exact_text, open_section, same_value
+
+__all__ = ["FieldReadBack", "StepRejected", "WizardPage"]
+
+
+class StepRejected(PortalRejected):
+    """下一步 was refused; ``messages`` are what the page shows under the fields."""
+
+    def __init__(self, message: str, messages: list[str]) -> None:
+        super().__init__(message)
+        self.messages = messages
+
+
+@dataclass(frozen=True)
+class FieldReadBack:
+    path: str
+    label: str
+    expected: object
+    actual: object
+
+
+class WizardPage(PortalPage):
+    def current_step(self) -> int:
+        """1–4, from the stepper's current title."""
+        current = self._current_title()
+        expect(current).to_have_count(1, timeout=self.ctx.navigation_timeout_ms)
+        title = current.inner_text().strip()
+        titles = [
+            self.profile.step(k) for k in ("basic", "details", "products", "technical_service", "confirm")
+        ]
+        index = titles.index(title) if title in titles else -1
+        return {0: 1, 1: 2, 2: 3, 3: 3, 4: 4}.get(index, 0)
+
+    def _current_title(self) -> Locator:
+        return self.page.locator(self.profile.selector("step_title")).and_(
+            self.page.locator(self.profile.selector("step_current"))
+        )
+
+    def wait_for_step(self, step: int) -> None:
+        names = {1: ("basic",), 2: ("details",), 3: ("products", "technical_service"), 4: ("confirm",)}[step]
+        pattern = "|".join(re.escape(self.profile.step(n)) for n in names)
+        timeout = self.ctx.navigation_timeout_ms
+        expect(self._current_title()).to_have_text(re.compile(f"^\\s*({pattern})\\s*$"), timeout=timeout)
+        expect(self.button("save_draft")).to_be_visible(timeout=timeout)
+
+    # -- filling ------------------------------------------------------------------------------
+    def fill_entries(
+        self,
+        entries: Sequence[FormEntry],
+        scope: Locator | None = None,
+        rows: dict[str, tuple[str, ...]] | None = None,
+    ) -> list[FieldReadBack]:
+        """Fill each entry by its label, then read it back from the page."""
+        form = self.ctx.form()
+        wrong: list[FieldReadBack] = []
+        for entry in entries:
+            spec = spec_of(entry, (rows or {}).get(entry.label, ()))
+            kind = form.fill(spec, scope)
+            actual = form.read(spec, kind, scope)
+            if not same_value(kind, spec.value, actual):
+                wrong.append(FieldReadBack(entry.path, entry.label, spec.value, actual))
+        return wrong
+
+    def fill_section(self, section_key: str, entries: Sequence[FormEntry]) -> list[FieldReadBack]:
+        if not entries:
+            return []
+        scope = open_section(self.page, self.profile, self.profile.section(section_key))
+        return self.fill_entries(entries, scope)
+
+    def tick_products(self, paths: Sequence[tuple[str, ...]]) -> set[tuple[str, ...]]:
+        tree = TreeDriver(self.page, self.page.locator(self.profile.selector("tree")).first, self.profile)
+        tree.tick_exactly(paths)
+        return tree.ticked()
+
+    # -- buttons ------------------------------------------------------------------------------
+    def save_draft(self) -> None:
+        self.call_portal(lambda: self.button("save_draft").click(), "保存至草稿箱")
+
+    def next(self, step: int) -> None:
+        try:
+            self.call_portal(lambda: self.button("next").click(), f"下一步 from step {step}")
+        except PortalRejected as exc:
+            raise StepRejected(str(exc), self.field_errors()) from None
+        self.wait_for_step(step + 1)
+
+    def previous(self, step: int) -> None:
+        self.call_portal(lambda: self.button("previous").click(), f"上一步 from step {step}")
+        self.wait_for_step(step - 1)
+
+    def field_errors(self) -> list[str]:
+        errors = self.page.locator(self.profile.selector("form_item_error")).filter(visible=True)
+        return [e.strip() for e in errors.all_inner_texts()]
+
+    # -- step 4 -------------------------------------------------------------------------------
+    def confirmation_pairs(self) -> dict[str, str]:
+        pairs: dict[str, str] = {}
+        for key in ("confirm_basic", "confirm_details", "technical_service"):
+            title = self.page.get_by_text(exact_text(self.profile.section(key)))
+            if title.count() == 0:
+                continue
+            table = title.first.locator("xpath=ancestor::*[.//table][1]").locator("table").first
+            for label, value in label_value_pairs(table):
+                pairs.setdefault(label, value)
+        return pairs
+
+    def tick_commitment(self) -> None:
+        text = self.profile.text("commitment")
+        box = self.page.locator(self.profile.selector("checkbox")).filter(has_text=exact_text(text))
+        expect(box).to_have_count(1)
+        if not box.locator("input[type=checkbox]").is_checked():
+            box.click()
+        expect(box.locator("input[type=checkbox]")).to_be_checked()
+
+    def submit(self) -> None:
+        self.call_portal(lambda: self.button("submit").click(), "提交")
