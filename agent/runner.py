@@ -1,20 +1,38 @@
 """Filing one bundle: log in, make sure entity and products exist, fill each step, save, check, stop.
 
-(The implementation is being written; this module's public API is fixed.)
+The run is idempotent: it always starts from the home page, finds the filing by 算法名称 (continuing
+its draft, or learning it was already submitted) and works forward, so a run killed at any moment and
+started again ends where an uninterrupted run would. 提交 happens only with both operator flags, once.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.sync_api import Browser
+import structlog
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
-from agent.ledger import Ledger
-from agent.result import RunResult, Until
+from agent.browser import launch_options
+from agent.bundle import Bundle, BundleInvalid, load_bundle
+from agent.errors import BeianError, LoginRequired, PortalUnreachable, SessionExpired
+from agent.evidence import EvidenceDir
+from agent.exit_codes import ExitCode
+from agent.filing_flow import FilingFlow
+from agent.ledger import Ledger, Status, bundle_key_for
+from agent.result import RunError, RunResult, RunStatus, Until
 from agent.settings import Settings
+from agent.trace import TraceRecorder
+from flows.pages.base import PageContext
 
 __all__ = ["RunOptions", "run_bundle"]
+
+_log = structlog.get_logger(__name__)
+_SESSION_RETRIES = 3
 
 
 @dataclass(frozen=True)
@@ -24,6 +42,35 @@ class RunOptions:
     submit: bool = False
     confirm_truthful: bool = False
     headed: bool | None = None  # None: as the settings say
+
+
+@contextmanager
+def _browser(settings: Settings, options: RunOptions, given: Browser | None) -> Iterator[Browser]:
+    if given is not None:
+        yield given
+        return
+    headless = settings.browser.headless if options.headed is None else not options.headed
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            **launch_options(headless=headless, executable=settings.browser.executable),
+            slow_mo=settings.browser.slow_mo_ms or None,
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _new_context(browser: Browser, settings: Settings, account_name: str) -> BrowserContext:
+    account = settings.account(account_name)
+    session = account.session_file if account is not None else None
+    state = str(session) if session is not None and session.is_file() else None
+    context = browser.new_context(
+        storage_state=state, locale="zh-CN", viewport={"width": 1440, "height": 900}, accept_downloads=False
+    )
+    context.set_default_timeout(settings.timeouts.action_ms)
+    context.set_default_navigation_timeout(settings.timeouts.navigation_ms)
+    return context
 
 
 def run_bundle(
@@ -41,4 +88,101 @@ def run_bundle(
     None launches one for this run. ``ledger``/``run_id``: None opens the settings' ledger and begins
     a run of its own.
     """
-    raise NotImplementedError
+    started = time.monotonic()
+    result = RunResult(bundle=str(bundle_dir), status=RunStatus.FAILED, exit_code=ExitCode.FAILED)
+    profile = settings.profile()
+    try:
+        bundle = load_bundle(bundle_dir, profile)
+    except BundleInvalid as exc:
+        result.errors = [RunError(e.message, e.path, e.label, "invalid") for e in exc.errors]
+        return _finish(result, started)
+    result.account, result.algorithm = bundle.account, bundle.filing.algorithm.name
+    own_ledger = ledger is None
+    ledger = ledger if ledger is not None else Ledger(settings.ledger_path)
+    run_id = run_id if run_id is not None else ledger.begin_run("submit")
+    key = bundle_key_for(bundle_dir)
+    entry = ledger.get(key)
+    if entry is not None and entry.status in (Status.SUBMITTED, Status.ALREADY_SUBMITTED):
+        result.status, result.exit_code = RunStatus.ALREADY_SUBMITTED, ExitCode.OK
+        result.step_reached = entry.checkpoint or "submitted"
+        return _finish(result, started)
+    evidence = EvidenceDir.create(settings.paths.evidence_dir, bundle.directory.name)
+    result.evidence_dir = str(evidence.path)
+    log = _log.bind(bundle=bundle.directory.name, account=bundle.account, run_id=run_id)
+    try:
+        with _browser(settings, options, browser) as live:
+            result.browser_version = live.version
+            _drive(bundle, settings, options, live, ledger, run_id, key, evidence, result)
+    except BeianError as exc:
+        result.errors.append(RunError(str(exc), kind=type(exc).__name__))
+        result.exit_code = exc.exit_code
+        ledger.mark(key, run_id, _failure_status(exc), error=str(exc))
+        log.error("run_failed", error=str(exc), error_type=type(exc).__name__)
+    except PlaywrightError as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        result.errors.append(RunError(message, kind="browser"))
+        ledger.mark(key, run_id, Status.FAILED, error=message)
+        log.error("run_failed", error=message, error_type="browser")
+    finally:
+        evidence.write_result(result.to_json())
+        evidence.seal()
+        if own_ledger:
+            ledger.finish_run(run_id, {result.status.value: 1})
+    return _finish(result, started)
+
+
+def _failure_status(exc: BeianError) -> Status:
+    return Status.NEEDS_PERSON if exc.exit_code is ExitCode.NEEDS_PERSON else Status.FAILED
+
+
+def _finish(result: RunResult, started: float) -> RunResult:
+    result.duration_s = time.monotonic() - started
+    return result
+
+
+def _drive(
+    bundle: Bundle,
+    settings: Settings,
+    options: RunOptions,
+    browser: Browser,
+    ledger: Ledger,
+    run_id: str,
+    key: str,
+    evidence: EvidenceDir,
+    result: RunResult,
+) -> None:
+    context = _new_context(browser, settings, bundle.account)
+    trace = TraceRecorder(context, evidence)
+    try:
+        page = context.new_page()
+        ctx = PageContext(
+            page=page,
+            profile=settings.profile(),
+            action_timeout_ms=settings.timeouts.action_ms,
+            navigation_timeout_ms=settings.timeouts.navigation_ms,
+            upload_timeout_ms=settings.timeouts.upload_ms,
+        )
+        flow = FilingFlow(bundle, settings, options, ctx, ledger, run_id, key, evidence, result, trace)
+        for attempt in range(1, _SESSION_RETRIES + 1):
+            try:
+                _open_portal(page, settings)
+                flow.run()
+                return
+            except SessionExpired:
+                if attempt == _SESSION_RETRIES:
+                    raise
+                structlog.get_logger(__name__).warning("session_expired_resuming", attempt=attempt)
+                flow.forget_session()
+        raise LoginRequired("the portal kept asking for a new login")
+    finally:
+        trace.close()
+        context.close()
+
+
+def _open_portal(page: Page, settings: Settings) -> None:
+    try:
+        page.goto(settings.portal.base_url, wait_until="domcontentloaded")
+    except PlaywrightError as exc:
+        raise PortalUnreachable(
+            f"{settings.portal.base_url} did not answer: {str(exc).splitlines()[0]}"
+        ) from None
