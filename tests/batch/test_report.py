@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from agent.batch import BatchOptions, run_batch
+from agent.batch_plan import Outcome
+from agent.report import print_summary, report_document, write_reports
+
+from .conftest import FakeRunner, make_bundle, make_settings, no_browser
+
+SCRIPT = "<script>alert('x')</script>"
+
+
+def test_reports_escape_bundle_values_mask_secrets_and_link_evidence(tmp_path: Path) -> None:
+    root = tmp_path / "bundles"
+    make_bundle(root, "demo-provider", f"算法{SCRIPT}", directory="evil")
+    make_bundle(root, "demo-supporter", "失败算法")
+    settings = make_settings(tmp_path)
+    report = run_batch(
+        [root],
+        settings,
+        BatchOptions(),
+        runner=FakeRunner(behaviours={"失败算法": "fail"}),
+        browsers=no_browser,
+    )
+    # Evidence as the runner leaves it, for the links.
+    evidence = tmp_path / "evidence" / "run-1"
+    (evidence / "screenshots").mkdir(parents=True)
+    (evidence / "screenshots" / "01-step 1.png").write_bytes(b"png")
+    (evidence / "trace.zip").write_bytes(b"zip")
+    report.items[0].evidence_dir = str(evidence)
+
+    out = tmp_path / "evidence" / "batch-report"
+    json_path, html_path = write_reports(report, settings, out)
+    page = html_path.read_text(encoding="utf-8")
+    assert SCRIPT not in page and "<script" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    assert 'href="../run-1/screenshots/01-step%201.png"' in page
+    assert 'href="../run-1/trace.zip"' in page
+    for text in (page, json_path.read_text(encoding="utf-8")):
+        assert "Demo@2026" not in text and "13800138000" not in text
+        assert "138****8000" in text
+    document = json.loads(json_path.read_text(encoding="utf-8"))
+    assert document["exit_code"] == 1
+    assert document["summary"]["ready"] == 1 and document["summary"]["failed"] == 1
+    assert document["config"]["accounts"]["demo-provider"]["password"] == "***"
+    assert document["bundles"][0]["evidence"]["trace"] == "../run-1/trace.zip"
+    assert document["bundles"][0]["algorithm"] == f"算法{SCRIPT}"
+    assert (json_path.stat().st_mode & 0o777) == 0o600
+
+
+def test_plain_summary_is_one_line_per_bundle(tmp_path: Path) -> None:
+    root = tmp_path / "bundles"
+    make_bundle(root, "demo-provider", "甲")
+    make_bundle(root, "demo-newco", "乙")
+    settings = make_settings(tmp_path)
+    report = run_batch([root], settings, BatchOptions(), runner=FakeRunner(), browsers=no_browser)
+    stream = io.StringIO()
+    print_summary(report, stream=stream)
+    lines = stream.getvalue().splitlines()
+    assert lines[0].split("\t")[:3] == ["bundle", "account", "outcome"]
+    assert sorted(line.split("\t")[0] for line in lines[1:3]) == ["乙", "甲"]
+    assert {line.split("\t")[2] for line in lines[1:3]} == {"ready"}
+    assert lines[-1] == "2/2 ok (ready 2); exit code 0"
+    document = report_document(report, settings)
+    assert [b["outcome"] for b in document["bundles"]] == [Outcome.READY.value] * 2
