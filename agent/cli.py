@@ -21,6 +21,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "validate",
     "init",
     "mock_portal",
+    "submit",
     "batch",
     "status",
 )
