@@ -27,7 +27,14 @@ from structlog.typing import EventDict, Processor, WrappedLogger
 
 from agent.redact import redact_processor
 
-__all__ = ["JsonLinesSink", "close_log_file", "configure_logging", "shared_processors"]
+__all__ = [
+    "JsonLinesSink",
+    "close_log_file",
+    "close_run_log",
+    "configure_logging",
+    "open_run_log",
+    "shared_processors",
+]
 
 
 def _dumps(value: Any, **kwargs: Any) -> str:
@@ -59,6 +66,29 @@ class JsonLinesSink:
 
 
 _sink: JsonLinesSink | None = None
+# Per-run evidence logs, keyed by the ``evidence`` context value each run binds (one per bundle run,
+# several at once in a batch).
+_run_logs: dict[str, JsonLinesSink] = {}
+_run_logs_lock = threading.Lock()
+
+
+def open_run_log(key: str, path: Path) -> None:
+    """Copy every event whose context has ``evidence=key`` into ``path`` (JSON lines, 0600)."""
+    with _run_logs_lock:
+        _run_logs[key] = JsonLinesSink(path)
+
+
+def close_run_log(key: str) -> None:
+    with _run_logs_lock:
+        sink = _run_logs.pop(key, None)
+    if sink is not None:
+        sink.close()
+
+
+def _route_to_run_log(logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
+    key = event_dict.get("evidence")
+    sink = _run_logs.get(key) if isinstance(key, str) else None
+    return sink(logger, method_name, event_dict) if sink is not None else event_dict
 
 
 def shared_processors(*, json: bool) -> list[Processor]:
@@ -74,6 +104,7 @@ def shared_processors(*, json: bool) -> list[Processor]:
         structlog.processors.StackInfoRenderer(),
         exceptions,
         redact_processor,
+        _route_to_run_log,
     ]
 
 

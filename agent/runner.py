@@ -16,6 +16,7 @@ from pathlib import Path
 import structlog
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
+from structlog.contextvars import bound_contextvars
 
 from agent.browser import launch_options
 from agent.bundle import Bundle, BundleInvalid, load_bundle
@@ -24,6 +25,7 @@ from agent.evidence import EvidenceDir
 from agent.exit_codes import ExitCode
 from agent.filing_flow import FilingFlow
 from agent.ledger import Ledger, Status, bundle_key_for
+from agent.logging import close_run_log, open_run_log
 from agent.result import RunError, RunResult, RunStatus, Until
 from agent.settings import Settings
 from agent.trace import TraceRecorder
@@ -108,9 +110,12 @@ def run_bundle(
         return _finish(result, started)
     evidence = EvidenceDir.create(settings.paths.evidence_dir, bundle.directory.name)
     result.evidence_dir = str(evidence.path)
-    log = _log.bind(bundle=bundle.directory.name, account=bundle.account, run_id=run_id)
+    log = _log.bind(
+        bundle=bundle.directory.name, account=bundle.account, run_id=run_id, evidence=evidence.path.name
+    )
+    open_run_log(evidence.path.name, evidence.log_path)
     try:
-        with _browser(settings, options, browser) as live:
+        with bound_contextvars(evidence=evidence.path.name), _browser(settings, options, browser) as live:
             result.browser_version = live.version
             _drive(bundle, settings, options, live, ledger, run_id, key, evidence, result)
     except BeianError as exc:
@@ -124,6 +129,8 @@ def run_bundle(
         ledger.mark(key, run_id, Status.FAILED, error=message)
         log.error("run_failed", error=message, error_type="browser")
     finally:
+        log.info("run_finished", status=result.status.value, step_reached=result.step_reached)
+        close_run_log(evidence.path.name)
         evidence.write_result(result.to_json())
         evidence.seal()
         if own_ledger:
