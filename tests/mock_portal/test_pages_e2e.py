@@ -482,3 +482,23 @@ def test_page_faults_drop_a_value_and_add_a_field(
     expect(item(page, "版本号").locator("input")).to_have_value("v1.")
     basic = account_state(portal, "demo-provider")["filings"][-1]["sections"]["算法基础属性信息"]
     assert basic["版本号"] == "v1." and basic["训练数据规模"] == "1TB以上"
+
+
+def test_failing_writes_show_a_message_and_keep_the_page(page: Page, portal: MockPortal) -> None:
+    login(page, "demo-provider")
+    start_filing(page)
+    fill(page, "算法名称", "故障保存")
+    portal.set_faults(fail_rate=1.0, fail_mode="errno")
+    click_button(page, "保存至草稿箱")
+    toast(page, "系统繁忙，请稍后再试")
+    portal.set_faults(fail_mode="http500")
+    click_button(page, "保存至草稿箱")
+    toast(page, "系统繁忙，请稍后重试")
+    expect(item(page, "算法名称").locator("input")).to_have_value("故障保存")
+    portal.set_faults(fail_rate=0.0)
+    click_button(page, "保存至草稿箱")
+    toast(page, "保存成功")
+    assert (
+        account_state(portal, "demo-provider")["filings"][-1]["sections"]["算法基础属性信息"]["算法名称"]
+        == "故障保存"
+    )
