@@ -325,3 +325,15 @@ def test_templates_and_pages_are_served(portal: MockPortal) -> None:
     status, body = client.raw("GET", "/")
     assert status == 200 and "互联网信息服务算法备案系统".encode() in body
     assert portal.url.startswith("http://127.0.0.1:")
+
+
+def test_store_adds_an_account(tmp_path: Path) -> None:
+    with MockPortal(tmp_path) as portal:
+        entity = {
+            "status": "未填报",
+            "sections": {"主体基本信息": {"主体名称": "演练主体"}},
+            "attachments": {},
+        }
+        portal.app.state.store.add_account("rehearsal", entity)
+        client = Client(portal.url)
+        assert client.login("rehearsal")["datas"]["entity_name"] == "演练主体"
