@@ -1,0 +1,78 @@
+"""``python -m bench.run --quick`` against a real mock portal: every section is there and sane.
+
+Nothing here times anything: the numbers only have to exist, be positive and be combined into ratios.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench.agent_side import agent_available
+from bench.run import main
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("bench-results")
+    assert main(["--quick", "--batch", "3", "--out", str(out)]) == 0
+    latest: dict[str, Any] = json.loads((out / "latest.json").read_text(encoding="utf-8"))
+    stamped = list(out.glob("bench-*.json"))
+    assert len(stamped) == 1 and json.loads(stamped[0].read_text(encoding="utf-8")) == latest
+    return latest
+
+
+def _filers() -> list[str]:
+    return ["agent", "minimal"] if agent_available() is None else ["minimal"]
+
+
+def test_single_filings_have_totals_phases_and_request_counts(report: dict[str, Any]) -> None:
+    for role in ("provider", "supporter"):
+        for filer in _filers():
+            summary = report["single"][role][filer]
+            assert summary["ok"] == len(summary["runs"]) == 1, summary["runs"]
+            assert summary["median_total_s"] > summary["median_filing_s"] > 0
+            assert summary["median_browser_start_s"] > 0
+            assert summary["median_api_requests"] > 0
+            assert {"login", "step1", "step2", "step3"} <= set(summary["median_steps"])
+    minimal = report["single"]["provider"]["minimal"]["runs"][0]["routes"]
+    # The least the pages need: 4 wizard pages read their filing, 3 steps are saved, 2 files go up.
+    assert minimal["GET /api/filing/detail"] == 4
+    assert minimal["POST /api/filing/save"] == 3
+    assert minimal["POST /api/filing/upload"] == 2
+
+
+def test_batches_report_throughput_and_memory(report: dict[str, Any]) -> None:
+    # --quick batches the agent only; the minimal script stands in while the agent cannot run.
+    assert set(report["batch"]) == {_filers()[0]}
+    for rounds in report["batch"].values():
+        assert [r["concurrency"] for r in rounds] == [1, 2]
+        for r in rounds:
+            assert r["ok"] == r["filings"] == 3, r["failures"]
+            assert r["filings_per_min"] > 0
+            assert r["peak"]["rss_mb"] > r["peak"]["pss_mb"] > 0
+            assert r["peak"]["processes"] > 2  # this process, Playwright's driver, Chromium's processes
+            assert r["api_requests_per_filing"] > 0
+
+
+def test_targets_are_computed_or_pending(report: dict[str, Any]) -> None:
+    targets = {t["target"]: t for t in report["targets"]}
+    assert len(targets) == 6
+    for target in targets.values():
+        if agent_available() is None:
+            assert target["value"] > 0
+            assert target["met"] in (True, False)
+        else:
+            assert target["met"] is None
+    if agent_available() is not None:
+        assert any("pending" in note for note in report["meta"]["notes"])
+
+
+def test_results_directory_is_ignored_by_git() -> None:
+    ignore = (Path(__file__).resolve().parents[2] / ".gitignore").read_text(encoding="utf-8")
+    assert "bench/results/" in ignore.split()

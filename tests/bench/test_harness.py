@@ -1,0 +1,65 @@
+"""Bench helpers that need no browser: bundle copies, portal conditions, targets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.bundles import PROVIDER, SUPPORTER, batch_bundles, conditions, read_bundle, variant
+from bench.phases import step_phases
+from bench.targets import targets
+
+
+def test_variant_renames_and_moves_the_bundle(tmp_path: Path) -> None:
+    copy = variant(PROVIDER, tmp_path / "b", name="另一个算法", account="demo-newco")
+    data = read_bundle(copy)
+    assert data["algorithm"]["name"] == "另一个算法"
+    assert data["account"] == "demo-newco"
+    assert (copy / data["algorithm"]["self_assessment_report"]).is_file()
+    assert read_bundle(PROVIDER)["algorithm"]["name"] != "另一个算法"
+
+
+def test_batch_bundles_cycle_through_the_accounts_with_distinct_names(tmp_path: Path) -> None:
+    bundles = batch_bundles(tmp_path, 5, "t")
+    data = [read_bundle(b) for b in bundles]
+    assert [d["account"] for d in data] == [
+        "demo-provider", "demo-supporter", "demo-newco", "demo-provider", "demo-supporter",
+    ]  # fmt: skip
+    assert len({d["algorithm"]["name"] for d in data}) == 5
+
+
+def test_conditions_name_the_products_each_account_needs(tmp_path: Path) -> None:
+    newco = variant(PROVIDER, tmp_path / "n", name="x", account="demo-newco")
+    found = conditions([PROVIDER, SUPPORTER, newco])
+    assert set(found) == {"demo-provider", "demo-supporter", "demo-newco"}
+    assert found["demo-supporter"]["products"] == []
+    product = found["demo-provider"]["products"][0]
+    assert product["fields"]["产品名称"] == "智绘写作"
+    assert product["fields"]["是否需实名认证"] == "是"
+    assert [p["path"] for p in product["paths"]] == ["首页 > AI写作", "首页 > 灵感助手"]
+    assert product["paths"][0]["functions"][0] == {
+        "功能名称": "智能续写",
+        "功能介绍": "根据用户已输入的文字内容，自动续写后续段落，用户可选择采纳、修改或重新生成。",
+    }
+
+
+def test_step_phases_split_the_run_at_stage_events() -> None:
+    events = [(1.0, "session_saved"), (1.5, "logged_in"), (2.0, "noise"), (4.0, "step1")]
+    assert step_phases(0.0, events, 5.0) == {"login": 1.5, "step1": 2.5, "finish": 1.0}
+
+
+def test_targets_compare_side_by_side_and_stay_pending_without_numbers() -> None:
+    report = {
+        "single": {"provider": {"agent": {"median_total_s": 3.0, "median_api_requests": 18},
+                                "minimal": {"median_total_s": 2.0, "median_api_requests": 13}}},
+        "batch": {"agent": [
+            {"concurrency": 1, "filings_per_min": 6.0, "peak_rss_mb_per_worker": 500.0},
+            {"concurrency": 2, "filings_per_min": 10.0, "peak_rss_mb_per_worker": 300.0},
+        ]},
+    }  # fmt: skip
+    found = {t["target"]: t for t in targets(report)}
+    assert found["single provider: agent / minimal time"]["value"] == 1.5
+    assert found["single provider: agent / minimal time"]["met"] is True
+    assert found["batch: filings/min at concurrency 2 / concurrency 1"]["met"] is True
+    assert found["batch: peak RSS per concurrent filing (MB)"]["value"] == 500.0
+    assert found["batch: peak RSS per concurrent filing (MB)"]["met"] is False
+    assert all(t["met"] is None for t in targets({}))
