@@ -148,6 +148,8 @@ def batch(
             stack.close()  # the progress bar is gone before the summary prints
     except LockHeld as exc:
         raise _fail(f"{exc}; this run did nothing", ExitCode.LOCKED) from None
+    except KeyboardInterrupt:
+        raise _fail("interrupted before any bundle started", ExitCode.INTERRUPTED) from None
     except BeianError as exc:
         raise _fail(str(exc), exc.exit_code) from None
     directory = report_dir or run_settings.paths.evidence_dir / f"batch-{report.run_id}"
