@@ -15,7 +15,7 @@ browser: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff format --check agent flows fixtures tests bench
 
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
