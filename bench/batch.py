@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -77,6 +78,7 @@ def batch_round(
         outcome: dict[str, Any] = run(root, bundles, portal.url, workdir / "work" / tag, concurrency)
         wall = time.perf_counter() - start
     routes = route_delta(before, portal.counters())
+    print(f"batch {tag}: {outcome['ok']}/{count} in {wall:.1f} s", file=sys.stderr, flush=True)
     workers = max(1, int(outcome.get("workers", concurrency)))
     ok = int(outcome["ok"])
     return {

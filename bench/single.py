@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -90,6 +91,7 @@ def single_filings(
                 run = timed_filing(filers[name], bundle, portal.url, workdir / "work" / tag)
                 routes = route_delta(before, portal.counters())
                 run.update(round=round_no, api_requests=sum(routes.values()), routes=routes)
+                print(f"single {tag}: {run['status']} in {run['total_s']:.1f} s", file=sys.stderr, flush=True)
                 if round_no >= 0:
                     results[role][name].append(run)
     out: dict[str, Any] = {}
