@@ -23,11 +23,20 @@ _HEADER = re.compile(
     r'("name"\s*:\s*"(?:cookie|set-cookie|authorization)"\s*,\s*"value"\s*:\s*")((?:[^"\\]|\\.)*)(")',
     re.IGNORECASE,
 )
+# HAR-style entries also list cookies on their own: ``"cookies": [{"name": "...", "value": "..."}]``.
+_COOKIE_LIST = re.compile(r'("cookies"\s*:\s*\[)((?:[^\[\]"\\]|"(?:[^"\\]|\\.)*")*)(\])')
+_VALUE = re.compile(r'("value"\s*:\s*")((?:[^"\\]|\\.)*)(")')
 _TEXT_SUFFIXES = (".trace", ".network", ".json", ".html", ".txt", ".css", ".js")
 
 
+def _mask(match: re.Match[str]) -> str:
+    return f"{match.group(1)}{MASK}{match.group(3)}"
+
+
 def _clean(text: str) -> str:
-    return redact_text(_HEADER.sub(lambda m: f"{m.group(1)}{MASK}{m.group(3)}", text))
+    text = _HEADER.sub(_mask, text)
+    text = _COOKIE_LIST.sub(lambda m: m.group(1) + _VALUE.sub(_mask, m.group(2)) + m.group(3), text)
+    return redact_text(text)
 
 
 def sanitize_trace(path: Path) -> None:
