@@ -66,3 +66,37 @@ def test_plain_summary_is_one_line_per_bundle(tmp_path: Path) -> None:
     assert lines[-1] == "2/2 ok (ready 2); exit code 0"
     document = report_document(report, settings)
     assert [b["outcome"] for b in document["bundles"]] == [Outcome.READY.value] * 2
+
+
+def test_progress_bar_and_log_lines_follow_the_batch(tmp_path: Path) -> None:
+    from rich.console import Console
+    from structlog.testing import capture_logs
+
+    from agent.report import LogProgress, RichProgress
+
+    root = tmp_path / "bundles"
+    make_bundle(root, "demo-provider", "甲")
+    make_bundle(root, "demo-newco", "乙")
+    stream = io.StringIO()
+    with RichProgress(Console(file=stream, force_terminal=True, width=100)) as bar:
+        run_batch(
+            [root],
+            make_settings(tmp_path),
+            BatchOptions(),
+            runner=FakeRunner(),
+            browsers=no_browser,
+            observer=bar,
+        )
+    assert "ok 甲: ready" in stream.getvalue() and "ok 乙: ready" in stream.getvalue()
+    with capture_logs() as logs:
+        run_batch(
+            [root],
+            make_settings(tmp_path),
+            BatchOptions(),
+            runner=FakeRunner(),
+            browsers=no_browser,
+            observer=LogProgress(),
+        )
+    events = [entry["event"] for entry in logs]
+    assert events.count("bundle_decided") == 2  # the second run skips both: ready with the same content
+    assert "batch_planned" in events
