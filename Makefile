@@ -23,8 +23,14 @@ typecheck: $(VENV)/.installed
 test: setup lint typecheck
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+DEMO_BUNDLES := fixtures/bundles/provider-basic fixtures/bundles/supporter-basic fixtures/bundles/newco-provider
+
+# Starts the embedded mock portal for the length of the run, files the example bundles up to 确认提交.
 demo: setup
-	$(BIN)/python -m agent.demo
+	$(BIN)/beian-agent batch --mock --report evidence/demo $(DEMO_BUNDLES)
+	@echo
+	@echo "Evidence: one directory per bundle under evidence/ (screenshots/, trace.zip, result.json, log.jsonl)"
+	@echo "Report:   evidence/demo/report.html and evidence/demo/report.json"
 
 bench: setup
 	$(BIN)/python -m bench.run
