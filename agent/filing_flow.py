@@ -7,15 +7,14 @@ from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 import structlog
-from playwright.sync_api import expect
 
 from agent import session_store
+from agent.arrival import arrive
 from agent.bundle import Bundle, FormEntry, label_of
 from agent.bundle.models import TechnicalService
 from agent.errors import (
     AmbiguousSubmission,
     BeianError,
-    LoginRequired,
     ReadBackMismatch,
     SubmissionNotConfirmed,
     TransientPortalError,
@@ -27,7 +26,6 @@ from agent.retry import transient_retry
 from flows.pages.base import PageContext
 from flows.pages.entity import EntityPage, display_text
 from flows.pages.filings import FilingRow, FilingsPage
-from flows.pages.login import LoginPage
 from flows.pages.products import ProductsPage
 from flows.pages.shell import Shell
 from flows.pages.wizard import FieldReadBack, WizardPage
@@ -127,26 +125,12 @@ class FilingFlow:
         self._filing()
 
     def _arrive(self) -> None:
-        login = LoginPage(self.ctx)
         home_entry = self.shell.entry(self.profile.text("home_filings"))
-        expect(login.button("login_button").or_(home_entry)).to_be_visible()
-        if login.is_current():
-            self._log_in(login)
-        else:
+        logged_in = arrive(
+            self.ctx, self.settings, self.bundle.account, landing=home_entry, before_password=self.trace.pause
+        )
+        if not logged_in:
             self.shell.go_home()
-
-    def _log_in(self, login: LoginPage) -> None:
-        account = self.settings.account(self.bundle.account)
-        how = f"run `beian-agent login --account {self.bundle.account}` and log in by hand"
-        if account is None:
-            raise LoginRequired(f"account {self.bundle.account!r} is not in the settings; add it, or {how}")
-        if not account.allow_auto_login or account.password is None:
-            raise LoginRequired(f"the portal asks for a login and this run may not log in by itself; {how}")
-        self.trace.pause()  # the password must never enter a trace
-        login.log_in(account.username, account.password.get_secret_value())
-        if account.session_file is not None:
-            session_store.save(self.ctx.page.context, account.session_file)
-        self.log.info("logged_in")
 
     def _entity(self) -> None:
         self.shell.open_entry("home_entity")

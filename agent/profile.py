@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-__all__ = ["PortalProfile", "ProfileError", "default_profile", "load_profile"]
+__all__ = ["TEXT_TABLES", "PortalProfile", "ProfileError", "default_profile", "load_profile"]
 
 _T = TypeVar("_T")
 _SECTIONS = (
@@ -28,7 +28,12 @@ _SECTIONS = (
     "vocab",
     "placeholders",
     "ui",
+    "probe",
 )
+# Tables whose values are lists of strings; every other table maps keys to one string.
+_LIST_TABLES = ("vocab", "probe")
+# Tables whose entries are texts on screen, which ``[probe]`` references as "<table>.<key>".
+TEXT_TABLES = ("texts", "steps", "sections", "columns", "placeholders", "messages")
 
 
 class ProfileError(Exception):
@@ -47,6 +52,8 @@ class PortalProfile:
     vocab: dict[str, list[str]] = field(default_factory=dict)
     placeholders: dict[str, str] = field(default_factory=dict)
     ui: dict[str, str] = field(default_factory=dict)
+    # Page name -> references of the texts ``beian-agent probe`` expects on that page.
+    probe: dict[str, list[str]] = field(default_factory=dict)
     source: str = "built-in"
 
     def text(self, key: str) -> str:
@@ -76,6 +83,22 @@ class PortalProfile:
 
     def options(self, key: str) -> list[str]:
         return list(_lookup(self.vocab, "vocab", key, self.source))
+
+    def probe_refs(self, page: str) -> list[str]:
+        """What ``[probe]`` lists for ``page``; a page the table does not name has nothing to check."""
+        return list(self.probe.get(page, []))
+
+    def screen_text(self, ref: str) -> str:
+        """The text a ``"<table>.<key>"`` reference names, e.g. ``"texts.save_draft"`` -> 保存至草稿箱."""
+        table, _, key = ref.partition(".")
+        if table not in TEXT_TABLES or not key:
+            known = ", ".join(TEXT_TABLES)
+            raise ProfileError(
+                f"portal profile ({self.source}): {ref!r} is not a text reference; use <table>.<key> with "
+                f"one of {known}"
+            )
+        texts: dict[str, str] = getattr(self, table)
+        return _lookup(texts, table, key, self.source)
 
 
 def _lookup(table: Mapping[str, _T], section: str, key: str, source: str) -> _T:
@@ -115,11 +138,11 @@ def _build(data: Mapping[str, Any], source: str) -> PortalProfile:
         for key, value in table.items():
             ok = (
                 isinstance(value, list) and all(isinstance(v, str) for v in value)
-                if name == "vocab"
+                if name in _LIST_TABLES
                 else isinstance(value, str)
             )
             if not ok:
-                kind = "a list of strings" if name == "vocab" else "a string"
+                kind = "a list of strings" if name in _LIST_TABLES else "a string"
                 raise ProfileError(f"portal profile {source}: [{name}] {key} must be {kind}")
         parts[name] = dict(table)
     return PortalProfile(**parts, source=source)

@@ -1,0 +1,104 @@
+"""Arriving at the portal as an account: open it, and log in only when it asks and the account allows it.
+
+Shared by the filing flow, ``probe`` and ``login``: the first page shows either the login form or the
+logged-in application, and a saved session (see ``agent.session_store``) decides which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import structlog
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Error as PlaywrightError
+
+from agent import session_store
+from agent.errors import LoginRequired, PortalUnreachable, SettingsError
+from agent.settings import Settings
+from flows.pages.base import PageContext
+from flows.pages.login import LoginPage
+
+__all__ = ["arrive", "open_context", "open_portal", "page_context", "pick_account"]
+
+_log = structlog.get_logger(__name__)
+
+
+def pick_account(settings: Settings, name: str | None) -> str:
+    """``name`` if given (and configured), else the only configured account; ``SettingsError`` otherwise."""
+    if name is not None:
+        settings.account(name)
+        return name
+    if len(settings.accounts) == 1:
+        return next(iter(settings.accounts))
+    known = ", ".join(sorted(settings.accounts)) or "none"
+    raise SettingsError(f"name the account with --account (configured: {known})")
+
+
+def open_context(
+    browser: Browser, settings: Settings, account_name: str, *, use_session: bool = True
+) -> BrowserContext:
+    """A fresh browser context, carrying the account's saved session when there is one."""
+    account = settings.account(account_name)
+    state = None
+    if use_session and account.session_file is not None:
+        found = session_store.load_path(account.session_file)
+        state = str(found) if found is not None else None
+    context = browser.new_context(
+        storage_state=state, locale="zh-CN", viewport={"width": 1440, "height": 900}, accept_downloads=False
+    )
+    context.set_default_timeout(settings.timeouts.action_ms)
+    context.set_default_navigation_timeout(settings.timeouts.navigation_ms)
+    return context
+
+
+def page_context(page: Page, settings: Settings) -> PageContext:
+    return PageContext(
+        page=page,
+        profile=settings.profile(),
+        action_timeout_ms=settings.timeouts.action_ms,
+        navigation_timeout_ms=settings.timeouts.navigation_ms,
+        upload_timeout_ms=settings.timeouts.upload_ms,
+    )
+
+
+def open_portal(page: Page, settings: Settings) -> None:
+    """Load the portal's base URL; ``PortalUnreachable`` when nothing answers."""
+    try:
+        page.goto(settings.portal.base_url, wait_until="domcontentloaded")
+    except PlaywrightError as exc:
+        raise PortalUnreachable(
+            f"{settings.portal.base_url} did not answer: {str(exc).splitlines()[0]}"
+        ) from None
+
+
+def arrive(
+    ctx: PageContext,
+    settings: Settings,
+    account_name: str,
+    *,
+    landing: Locator,
+    before_password: Callable[[], None] | None = None,
+    timeout_ms: float | None = None,
+) -> bool:
+    """Wait for the login form or ``landing`` (something only the logged-in application shows).
+
+    On the login form, log in with the configured password if the account allows it, save the session
+    and return True; otherwise raise ``LoginRequired``. Returns False when the saved session was enough.
+    ``before_password`` runs just before the password is typed (e.g. to pause a trace); ``timeout_ms``
+    bounds the first wait (None: Playwright's ``expect`` default).
+    """
+    login = LoginPage(ctx)
+    expect(login.button("login_button").or_(landing).first).to_be_visible(timeout=timeout_ms)
+    if not login.is_current():
+        return False
+    account = settings.account(account_name)
+    how = f"run `beian-agent login --account {account_name}` and log in by hand"
+    if not account.allow_auto_login or account.password is None:
+        raise LoginRequired(f"the portal asks for a login and this run may not log in by itself; {how}")
+    if before_password is not None:
+        before_password()  # the password must never enter a trace
+    login.log_in(account.username, account.password.get_secret_value())
+    if account.session_file is not None:
+        session_store.save(ctx.page.context, account.session_file)
+    _log.info("logged_in", account=account_name)
+    return True
