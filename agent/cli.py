@@ -24,6 +24,8 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "submit",
     "batch",
     "status",
+    "probe",
+    "login",
 )
 
 for _name in _COMMAND_MODULES:

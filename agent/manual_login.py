@@ -1,0 +1,97 @@
+"""A person logs in by hand (captcha, SMS code) in a visible browser; the session is kept for later runs.
+
+The browser opens at the portal; once the page has left the login screen, the context's storage state
+is written 0600 to the account's ``session_file`` (``agent.session_store``). Runs, ``batch`` and
+``probe`` then start with that session and need no password.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import structlog
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from agent import session_store
+from agent.arrival import open_context, open_portal
+from agent.browser import launch_options
+from agent.errors import LoginRequired, SettingsError
+from agent.settings import Settings
+
+__all__ = ["PageHook", "manual_login", "unattended_reason"]
+
+_log = structlog.get_logger(__name__)
+
+# Called with the opened page before the wait; tests log in through it, as a person would by hand.
+PageHook = Callable[[Page], None]
+
+
+def unattended_reason(env: Mapping[str, str], *, stdin_tty: bool, platform: str) -> str | None:
+    """Why nobody can be at the browser now (no terminal, a CI job, no display), or None."""
+    if env.get("CI"):
+        return "the CI environment variable is set"
+    if not stdin_tty:
+        return "standard input is not a terminal"
+    if platform.startswith("linux") and not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
+        return "there is no display (DISPLAY is not set)"
+    return None
+
+
+@contextmanager
+def _launched(settings: Settings, headless: bool, given: Browser | None) -> Iterator[Browser]:
+    if given is not None:
+        yield given
+        return
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            **launch_options(headless=headless, executable=settings.browser.executable)
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def manual_login(
+    settings: Settings,
+    account_name: str,
+    *,
+    timeout_s: float,
+    headless: bool = False,
+    on_page: PageHook | None = None,
+    browser: Browser | None = None,
+) -> Path:
+    """Open the portal, wait up to ``timeout_s`` for the page to leave the login screen, save the session.
+
+    Returns the session file. ``LoginRequired`` when nobody logged in in time, ``PortalUnreachable``
+    when the portal does not answer. A still valid saved session is reused and saved again.
+    """
+    account = settings.account(account_name)
+    if account.session_file is None:
+        raise SettingsError(f"account {account_name!r} has no session_file")
+    profile = settings.profile()
+    with _launched(settings, headless, browser) as live:
+        _log.info("login_browser", account=account_name, browser_version=live.version, headless=headless)
+        context = open_context(live, settings, account_name)
+        try:
+            page = context.new_page()
+            open_portal(page, settings)
+            if on_page is not None:
+                on_page(page)
+            # Logged in: the entity-name dropdown is in the header and the login button is gone.
+            app = page.locator(profile.selector("dropdown_trigger")).filter(visible=True).first
+            login_button = page.get_by_role("button", name=profile.text("login_button"), exact=True)
+            try:
+                expect(app).to_be_visible(timeout=timeout_s * 1000)
+                expect(login_button.filter(visible=True)).to_have_count(0, timeout=timeout_s * 1000)
+            except AssertionError:
+                raise LoginRequired(
+                    f"nobody logged in as {account_name!r} within {timeout_s:g}s; nothing was saved"
+                ) from None
+            saved = session_store.save(context, account.session_file)
+        finally:
+            context.close()
+    _log.info("login_saved", account=account_name, session_file=str(saved))
+    return saved

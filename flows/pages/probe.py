@@ -1,0 +1,149 @@
+"""Looking at a page without touching it: which of the expected texts a person would see on it.
+
+Used by ``beian-agent probe``. Nothing here clicks anything that writes; the only clicks are opening
+and closing the header's dropdown and the step's collapsible sections.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from playwright.sync_api import ElementHandle, Locator, expect
+from playwright.sync_api import Error as PlaywrightError
+
+from flows.pages.base import PortalPage
+from flows.pages.tables import list_rows
+from flows.widgets import exact_text
+
+__all__ = ["Expected", "ProbePage"]
+
+
+@dataclass(frozen=True)
+class Expected:
+    """One thing to look for: any of ``alternatives`` ((text, is_placeholder) pairs) being visible."""
+
+    key: str
+    alternatives: tuple[tuple[str, bool], ...]
+
+    @property
+    def text(self) -> str:
+        return "|".join(text for text, _ in self.alternatives)
+
+
+class ProbePage(PortalPage):
+    def locator(self, expected: Expected) -> Locator:
+        found: Locator | None = None
+        for text, placeholder in expected.alternatives:
+            one = (
+                self.page.get_by_placeholder(text, exact=True)
+                if placeholder
+                else self.page.get_by_text(exact_text(text))
+            ).filter(visible=True)
+            found = one if found is None else found.or_(one)
+        assert found is not None, expected.key
+        return found.first
+
+    def wait_for_any(self, expected: Sequence[Expected], timeout_ms: float) -> bool:
+        """Wait until any expected text is visible (the page has drawn); False after ``timeout_ms``."""
+        if not expected:
+            return True
+        anchor = self.locator(expected[0])
+        for other in expected[1:]:
+            anchor = anchor.or_(self.locator(other))
+        try:
+            expect(anchor.first).to_be_visible(timeout=timeout_ms)
+        except AssertionError:
+            return False
+        return True
+
+    def missing(self, expected: Sequence[Expected], settle_ms: float) -> list[Expected]:
+        """The expected texts not visible; all of them together wait at most ``settle_ms`` for late parts."""
+        deadline = time.monotonic() + settle_ms / 1000
+        absent: list[Expected] = []
+        for item in expected:
+            target = self.locator(item)
+            if target.count() > 0:
+                continue
+            remaining = max(1.0, (deadline - time.monotonic()) * 1000)
+            try:
+                expect(target).to_be_visible(timeout=remaining)
+            except AssertionError:
+                absent.append(item)
+        return absent
+
+    def handle_of(self, expected: Sequence[Expected]) -> ElementHandle | None:
+        """An element of the first visible expected text, to see the page go away after a click."""
+        for item in expected:
+            target = self.locator(item)
+            if target.count() > 0:
+                try:
+                    return target.element_handle(timeout=1_000)
+                except PlaywrightError:
+                    return None
+        return None
+
+    @staticmethod
+    def wait_gone(handle: ElementHandle | None, timeout_ms: float) -> None:
+        if handle is None:
+            return
+        try:
+            handle.wait_for_element_state("hidden", timeout=timeout_ms)
+        except PlaywrightError:
+            pass  # the next page's own texts decide what is missing
+        finally:
+            handle.dispose()
+
+    # -- what variant of a page is on screen, judged by structure, not by texts -----------------
+    def has_editable_form(self) -> bool:
+        items = self.page.locator(self.profile.selector("form_item"))
+        return items.locator("input, textarea").filter(visible=True).count() > 0
+
+    def has_rows(self) -> bool:
+        return self.page.locator(self.profile.selector("table_row")).filter(visible=True).count() > 0
+
+    def has_table(self) -> bool:
+        return self.page.locator(self.profile.selector("table")).filter(visible=True).count() > 0
+
+    def first_row(self) -> dict[str, str]:
+        """The first body row of the visible list, as {column heading: cell text}."""
+        table = self.page.locator(self.profile.selector("table")).filter(visible=True).first
+        rows = [row for row in list_rows(table) if row]
+        return rows[0] if rows else {}
+
+    def first_row_button(self, key: str) -> Locator:
+        row = self.page.locator(self.profile.selector("table_row")).filter(visible=True).first
+        return row.get_by_role("button", name=self.profile.text(key), exact=True)
+
+    # -- harmless clicks ---------------------------------------------------------------------------
+    def open_menu(self) -> bool:
+        """Open the header's entity-name dropdown; False if it is not there."""
+        trigger = self.page.locator(self.profile.selector("dropdown_trigger")).filter(visible=True)
+        if trigger.count() == 0:
+            return False
+        trigger.first.click()
+        menu = self.page.locator(self.profile.selector("dropdown_menu")).filter(visible=True)
+        try:
+            expect(menu).to_have_count(1, timeout=self.ctx.action_timeout_ms)
+        except AssertionError:
+            return False
+        return True
+
+    def close_menu(self) -> None:
+        """Close the dropdown as a person does: Escape, then a click beside it if it is still open."""
+        menu = self.page.locator(self.profile.selector("dropdown_menu")).filter(visible=True)
+        self.page.keyboard.press("Escape")
+        if menu.count() > 0:
+            self.page.mouse.click(1, 1)
+        expect(menu).to_have_count(0, timeout=self.ctx.action_timeout_ms)
+
+    def open_sections(self) -> None:
+        """Open every closed collapsible section, so the labels inside can be seen."""
+        items = self.page.locator(self.profile.selector("collapse_item")).filter(visible=True)
+        for item in items.all():
+            tab = item.get_by_role("tab")
+            if tab.count() != 1 or tab.get_attribute("aria-expanded") == "true":
+                continue
+            item.locator(self.profile.selector("collapse_header")).first.click()
+            expect(tab).to_have_attribute("aria-expanded", "true")
