@@ -273,6 +273,14 @@ def test_latency_session_expiry_and_slow_upload(portal: MockPortal) -> None:
     assert client.get("/api/user/info")["errno"] == 440  # an expired session stays gone
 
 
+def test_expire_sessions_logs_everyone_out_now(portal: MockPortal) -> None:
+    first, second = logged_in(portal), logged_in(portal)
+    assert portal.expire_sessions() == 2
+    assert first.get("/api/user/info")["errno"] == 440
+    assert second.get("/api/user/info")["errno"] == 440
+    assert logged_in(portal).get("/api/user/info")["errno"] == 0  # logging in again works
+
+
 def test_extra_fields_are_validated_and_stored(portal: MockPortal) -> None:
     extra = {"section": "算法模型", "label": "训练数据规模", "kind": "text", "required": True}
     portal.set_faults(extra_fields=[extra])
