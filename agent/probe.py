@@ -29,7 +29,6 @@ from agent.settings import Settings
 from flows.pages.base import PageContext
 from flows.pages.probe import Expected, ProbePage
 from flows.pages.shell import Shell
-from flows.pages.wizard import WizardPage
 
 __all__ = ["PAGES", "MissingText", "ProbeReport", "Unreached", "check_profile", "expected_for", "run_probe"]
 
@@ -273,11 +272,8 @@ class _Walk:
         self.check("wizard")
         supporter = role == self.profile.options("role")[-1]
         self.check("wizard_supporter" if supporter else "wizard_provider", wait=False)
-        try:
-            step = WizardPage(self.ctx).current_step()
-        except (AssertionError, PlaywrightError):
-            step = 0
-        if step == 0:
+        step = self.look.current_step()
+        if step not in (1, 2, 3, 4):
             self.report.unreached.append(Unreached("wizard_step", "the stepper shows no current step"))
             return
         if step == 2:

@@ -116,6 +116,15 @@ class ProbePage(PortalPage):
         row = self.page.locator(self.profile.selector("table_row")).filter(visible=True).first
         return row.get_by_role("button", name=self.profile.text(key), exact=True)
 
+    def current_step(self) -> int:
+        """The position (from 1) of the stepper's current step, by the stepper's structure; 0 if none."""
+        titles = self.page.locator(self.profile.selector("step_title")).filter(visible=True).all()
+        current = self.profile.selector("step_current")
+        for position, title in enumerate(titles, start=1):
+            if title.evaluate("(el, selector) => el.matches(selector)", current):
+                return position
+        return 0
+
     # -- harmless clicks ---------------------------------------------------------------------------
     def open_menu(self) -> bool:
         """Open the header's entity-name dropdown; False if it is not there."""

@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from agent.commands import probe
+from agent.probe import PAGES, check_profile, expected_for
+from agent.profile import ProfileError, default_profile, load_profile
+from fixtures.mock_portal import MockPortal
+
+from .portal_config import put_draft, write_config, writes
+
+runner = CliRunner()
+SUPPORTER = "技术支持者"
+PROVIDER = "服务提供者"
+
+
+@pytest.fixture
+def app() -> typer.Typer:
+    app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    app.callback()(lambda: None)  # a group, so "probe" stays a named subcommand as in agent.cli
+    probe.register(app)
+    return app
+
+
+# -- the [probe] table -------------------------------------------------------------------------------
+def test_shipped_table_names_known_pages_and_texts() -> None:
+    profile = default_profile()
+    check_profile(profile)
+    assert set(profile.probe) == set(PAGES)
+
+
+def test_references_resolve_to_texts_labels_and_alternatives(tmp_path: Path) -> None:
+    override = tmp_path / "profile.toml"
+    override.write_text('[labels]\n"版本号" = "算法版本号"\n', encoding="utf-8")
+    profile = load_profile(override)
+    step1 = {e.key: e for e in expected_for(profile, "wizard_step1")}
+    assert step1["labels.算法名称"].alternatives == (("算法名称", False),)
+    assert step1["labels.版本号"].text == "算法版本号"  # the relabelled field is looked for as relabelled
+    assert step1["placeholders.date"].alternatives == (("请选择日期", True),)
+    assert "labels.算法数据" not in step1  # nested sections are their own entries
+    home = {e.key: e for e in expected_for(profile, "home")}
+    status = home[
+        "messages.status_approved|messages.status_pending|messages.status_draft|messages.entity_not_filed"
+    ]
+    assert status.text == "已通过|待审核|草稿|未填报"
+    entity = [e.key for e in expected_for(profile, "entity")]
+    assert entity.count("labels.证件号码") == 1  # once per page, though three sections have it
+
+
+def test_override_extends_a_page(tmp_path: Path) -> None:
+    override = tmp_path / "profile.toml"
+    override.write_text(
+        '[texts]\nexport = "导出"\n[probe]\nfilings = ["texts.new_filing", "texts.export"]\n',
+        encoding="utf-8",
+    )
+    profile = load_profile(override)
+    assert [e.key for e in expected_for(profile, "filings")] == ["texts.new_filing", "texts.export"]
+    assert expected_for(profile, "home")  # pages the override does not name keep the shipped list
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('[probe]\nlanding = ["texts.home"]\n', "unknown page(s) landing"),
+        ('[probe]\nhome = ["texts.no_such_key"]\n', "no [texts] entry 'no_such_key'"),
+        ('[probe]\nhome = ["vocab.role"]\n', "not a text reference"),
+        ('[probe]\nhome = ["fields.algorithm.nothing"]\n', "fields.algorithm.nothing: no such section"),
+        ('[probe]\nhome = "texts.home"\n', "[probe] home must be a list of strings"),
+    ],
+)
+def test_bad_probe_tables_are_refused(tmp_path: Path, toml: str, message: str) -> None:
+    override = tmp_path / "profile.toml"
+    override.write_text(toml, encoding="utf-8")
+    with pytest.raises(
+        ProfileError, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")
+    ):
+        check_profile(load_profile(override))
+
+
+def test_bad_override_exits_2_before_any_browser(app: typer.Typer, tmp_path: Path) -> None:
+    config = write_config(tmp_path, "http://127.0.0.1:9/", profile='[probe]\nhome = ["texts.nope"]\n')
+    result = runner.invoke(app, ["probe", "--config", str(config)])
+    assert result.exit_code == 2
+    assert "no [texts] entry 'nope'" in result.output
+
+
+def test_unknown_account_exits_2(app: typer.Typer, tmp_path: Path) -> None:
+    config = write_config(tmp_path, "http://127.0.0.1:9/")
+    result = runner.invoke(app, ["probe", "--config", str(config), "--account", "nobody"])
+    assert result.exit_code == 2
+    assert "account 'nobody' is not configured" in result.output
+
+
+# -- against the mock portal -------------------------------------------------------------------------
+@pytest.mark.e2e
+def test_everything_found_and_nothing_written(app: typer.Typer, portal: MockPortal, tmp_path: Path) -> None:
+    config = write_config(tmp_path, portal.url)
+    before = writes(portal)
+    result = runner.invoke(app, ["probe", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert writes(portal) == before
+    assert portal.state()["counters"]["by_route"]["POST /api/login"] == 1
+    assert "every profile text was found" in result.stdout
+    assert (
+        "pages checked: home, header, header_menu, entity, filings, filings_listed, drafts," in result.stdout
+    )
+    # The password login saved a session: the next probe needs no login.
+    second = runner.invoke(app, ["probe", "--config", str(config), "--json"])
+    assert second.exit_code == 0, second.output
+    assert portal.state()["counters"]["by_route"]["POST /api/login"] == 1
+    assert writes(portal) == before
+
+
+@pytest.mark.e2e
+def test_a_renamed_button_is_listed_and_exits_1(app: typer.Typer, portal: MockPortal, tmp_path: Path) -> None:
+    config = write_config(tmp_path, portal.url, profile='[texts]\nnew_filing = "新建备案"\n')
+    before = writes(portal)
+    result = runner.invoke(app, ["probe", "--config", str(config)])
+    assert result.exit_code == 1, result.output
+    assert writes(portal) == before
+    table = result.stdout.splitlines()
+    header = next(i for i, line in enumerate(table) if line.startswith("page "))
+    assert table[header].split() == ["page", "key", "text"]
+    assert table[header + 1].split() == ["filings", "texts.new_filing", "新建备案"]
+    assert "1 text missing; 0 page(s) not reached" in result.stdout
+
+
+@pytest.mark.e2e
+def test_json_shape_with_a_draft_open_in_the_wizard(
+    app: typer.Typer, portal: MockPortal, tmp_path: Path
+) -> None:
+    put_draft(portal, "demo-supporter", step=3, role=SUPPORTER)
+    config = write_config(
+        tmp_path, portal.url, "demo-supporter", profile='[steps]\ntechnical_service = "填写技术服务"\n'
+    )
+    before = writes(portal)
+    result = runner.invoke(app, ["probe", "--config", str(config), "--json"])
+    assert result.exit_code == 1, result.output
+    doc = json.loads(result.stdout)
+    assert set(doc) == {"ok", "account", "portal_url", "browser_version", "pages", "checked"} | {
+        "missing", "unreached", "writes",
+    }  # fmt: skip
+    assert doc["ok"] is False
+    assert doc["account"] == "demo-supporter"
+    assert doc["portal_url"] == portal.url
+    assert doc["browser_version"]
+    assert doc["pages"][-4:] == ["wizard", "wizard_supporter", "wizard_step3_supporter", "products"]
+    assert doc["missing"] == [
+        {"page": "wizard_supporter", "key": "steps.technical_service", "text": "填写技术服务"},
+    ]
+    assert doc["unreached"] == [] and doc["writes"] == []
+    assert writes(portal) == before  # 继续填报 opened the draft; 上一步/下一步/保存至草稿箱 were not clicked
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("step", "role"), [(2, PROVIDER), (4, PROVIDER)])
+def test_other_wizard_steps(
+    app: typer.Typer, portal: MockPortal, tmp_path: Path, step: int, role: str
+) -> None:
+    put_draft(portal, "demo-provider", step=step, role=role)
+    config = write_config(tmp_path, portal.url)
+    before = writes(portal)
+    result = runner.invoke(app, ["probe", "--config", str(config), "--json"])
+    assert result.exit_code == 0, result.output
+    assert f"wizard_step{step}" in json.loads(result.stdout)["pages"]
+    assert writes(portal) == before
+
+
+@pytest.mark.e2e
+def test_login_required_exits_3(app: typer.Typer, portal: MockPortal, tmp_path: Path) -> None:
+    config = write_config(tmp_path, portal.url, password=False)
+    result = runner.invoke(app, ["probe", "--config", str(config)])
+    assert result.exit_code == 3, result.output
+    assert "beian-agent login --account demo-provider" in result.output
+
+
+@pytest.mark.e2e
+def test_unreachable_portal_exits_4(app: typer.Typer, tmp_path: Path) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed again before the probe: nothing listens there
+    config = write_config(tmp_path, "http://127.0.0.1:9/")
+    result = runner.invoke(
+        app, ["probe", "--config", str(config), "--portal-url", f"http://127.0.0.1:{port}/"]
+    )
+    assert result.exit_code == 4, result.output
+    assert "did not answer" in result.output
