@@ -199,8 +199,8 @@ class Scheduler:
         if item.exit_code is ExitCode.LOGIN_REQUIRED:
             with self._lock:
                 self._login_needed[bundle.account] = (
-                    f"not started: account {bundle.account} needs a login — run `beian-agent login` "
-                    "for it on a machine with a screen, then re-run the batch"
+                    f"not started: account {bundle.account} needs a login — run `beian-agent login --account "
+                    f"{bundle.account}` on a machine with a screen, then re-run the batch"
                 )
         elif item.exit_code is ExitCode.PORTAL_UNREACHABLE:
             with self._lock:

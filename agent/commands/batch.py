@@ -78,9 +78,10 @@ def _login_hint(report: BatchReport) -> str:
     accounts = sorted(
         {i.account for i in report.items if i.exit_code is ExitCode.LOGIN_REQUIRED and i.account}
     )
+    commands = "; ".join(f"beian-agent login --account {account}" for account in accounts)
     return (
         f"the saved session of {', '.join(accounts)} is no longer accepted and this run may not log in "
-        "unattended; log in again with `beian-agent login` for each of them, then re-run the batch"
+        f"unattended; log in again on a machine with a screen ({commands}), then re-run the batch"
     )
 
 

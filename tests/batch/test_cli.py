@@ -108,3 +108,21 @@ def test_cli_registers_batch_and_status() -> None:
 
     names = {command.name for command in real_app.registered_commands}
     assert {"batch", "status"} <= names
+
+
+def test_login_required_exits_3_and_says_how_to_log_in(
+    monkeypatch: pytest.MonkeyPatch, config: Path, tmp_path: Path
+) -> None:
+    runner = FakeRunner(behaviours={"好算法": "login"})
+    monkeypatch.setattr(
+        batch_command,
+        "run_batch",
+        functools.partial(batch_module.run_batch, runner=runner, browsers=no_browser),
+    )
+    app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    batch_command.register(app)
+    app.command("other")(lambda: None)
+    result = cli.invoke(app, ["batch", str(tmp_path / "bundles")])
+    assert result.exit_code == 3
+    assert "beian-agent login --account demo-provider" in result.stderr
+    assert "坏算法" in runner.calls  # the other account still ran
