@@ -16,7 +16,6 @@ placeholder product with the ticked path and function, standing in for what the 
 from __future__ import annotations
 
 import copy
-import json
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -55,15 +54,7 @@ def _placeholder_entity(account: str, name: str | None, *, filed: bool) -> dict[
 
 
 def _add_account(store: Store, account: str, entity: dict[str, Any]) -> None:
-    from fixtures.mock_portal.seed import DEMO_PASSWORD, password_hash
-
-    name = entity["sections"]["主体基本信息"]["主体名称"]
-    # The mock's store has no public call to add a login; its tables are simple enough to write here.
-    with store._lock:
-        store._db.execute(
-            "INSERT OR IGNORE INTO accounts VALUES (?, ?, ?)", (account, password_hash(DEMO_PASSWORD), name)
-        )
-        store._db.execute("INSERT OR IGNORE INTO entities VALUES (?, ?)", (account, json.dumps(entity)))
+    store.add_account(account, entity)
 
 
 def _ensure_selected_product(
