@@ -82,21 +82,54 @@ def choose_option(
     expect(page.locator(profile.selector("select_dropdown")).filter(visible=True)).to_have_count(0)
 
 
+def _native(item: Locator) -> Locator | None:
+    """The item's native ``<select>``, if it draws one instead of a floating list."""
+    native = item.locator("select")
+    return native.first if native.count() else None
+
+
+_SELECTED_TEXTS = "(s) => [...s.selectedOptions].map((o) => o.text.trim()).filter((t) => t)"
+
+
 def set_select(page: Page, item: Locator, profile: PortalProfile, value: str) -> None:
+    native = _native(item)
+    if native is not None:
+        _select_native(native, [value])
+        return
     label = item.locator(profile.selector("form_item_label")).first
     choose_option(page, item.locator(profile.selector("select")).first, profile, value, label)
 
 
+def _select_native(native: Locator, values: list[str]) -> None:
+    offered = [t.strip() for t in native.locator("option").all_inner_texts()]
+    missing = [v for v in values if v not in offered]
+    if missing:
+        raise NotOnScreen(f"option {missing[0]!r} is not offered")
+    native.select_option(label=values)
+
+
 def read_select(item: Locator) -> str:
+    native = _native(item)
+    if native is not None:
+        texts: list[str] = native.evaluate(_SELECTED_TEXTS)
+        return texts[0] if texts else ""
     return item.locator("input").first.input_value()
 
 
 def read_multiselect(item: Locator, profile: PortalProfile) -> list[str]:
+    native = _native(item)
+    if native is not None:
+        texts: list[str] = native.evaluate(_SELECTED_TEXTS)
+        return texts
     tags = item.locator(profile.selector("select_tag"))
     return [t.strip() for t in tags.all_inner_texts()]
 
 
 def set_multiselect(page: Page, item: Locator, profile: PortalProfile, values: list[str]) -> None:
+    native = _native(item)
+    if native is not None:
+        _select_native(native, values)
+        return
     current = read_multiselect(item, profile)
     for unwanted in [v for v in current if v not in values]:
         tag = item.locator(profile.selector("select_tag")).filter(has_text=exact_text(unwanted))
@@ -145,8 +178,9 @@ def read_radio(item: Locator) -> str | None:
 def set_checkbox(item: Locator, value: bool) -> None:
     box = item.locator("input[type=checkbox]").first
     if box.is_checked() != value:
-        # The real input is drawn at zero size; people click its label.
-        item.locator("label").filter(has=item.page.locator("input[type=checkbox]")).first.click()
+        # Element UI draws the real input at zero size: people click the label around it.
+        wrapper = item.locator("label").filter(has=item.page.locator("input[type=checkbox]"))
+        (wrapper.first if wrapper.count() else box).click()
     expect(box).to_be_checked(checked=value)
 
 

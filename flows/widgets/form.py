@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from agent.profile import PortalProfile
 from flows.errors import NotOnScreen
@@ -56,7 +55,7 @@ class Form:
 
     def item(self, label: str, scope: Locator | None = None) -> Locator:
         items = form_item(scope if scope is not None else self.page, self.profile.label(label), self.profile)
-        with contextlib.suppress(PlaywrightTimeout):
+        with contextlib.suppress(AssertionError):
             # Pages draw their forms after their data arrives: give the label time to appear.
             expect(items.first).to_be_visible()
         count = items.count()

@@ -39,8 +39,10 @@ _DETECT_JS = """
   if (q('input[type=file]')) return 'upload';
   if (q(s.tree)) return 'tree';
   if (q('[role=radiogroup], input[type=radio]')) return 'radio';
+  const native = q('select');
+  if (native) return native.multiple ? 'multiselect' : 'select';
   if (q(s.select)) return q(s.select_multiple) ? 'multiselect' : 'select';
-  if (q(s.date_editor)) return 'date';
+  if (q(s.date_editor) || q('input[type=date]')) return 'date';
   if (q('textarea')) return 'textarea';
   if (q('input[type=checkbox]')) return 'checkbox';
   if (q('input:not([type=hidden])')) return 'text';
