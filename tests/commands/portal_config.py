@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Any
 
 from fixtures.mock_portal import DEMO_PASSWORD, MockPortal
 
-__all__ = ["WRITE_COUNTERS", "put_draft", "write_config", "writes"]
+__all__ = ["WRITE_COUNTERS", "closed_url", "put_draft", "write_config", "writes"]
 
 # Counters of the mock that any write moves; logging in is not a write.
 WRITE_COUNTERS = ("draft_saves", "submits", "entity_submits")
@@ -62,3 +63,11 @@ def put_draft(portal: MockPortal, account: str, *, step: int, role: str, name: s
     filing["step"], filing["role"] = step, role
     filing["sections"]["算法基础属性信息"] = {"算法名称": name, "角色": role}
     store.put_filing(filing)
+
+
+def closed_url() -> str:
+    """A local URL where nothing listens (a port just freed), so connecting is refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/"

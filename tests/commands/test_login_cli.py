@@ -16,7 +16,7 @@ from agent.runner import RunOptions, run_bundle
 from agent.settings import load_settings
 from fixtures.mock_portal import DEMO_PASSWORD, MockPortal
 
-from .portal_config import write_config
+from .portal_config import closed_url, write_config
 
 runner = CliRunner()
 BUNDLES = Path(__file__).resolve().parents[2] / "fixtures" / "bundles"
@@ -121,6 +121,7 @@ def test_cli_nobody_logs_in_exits_3_and_saves_nothing(
 
 @pytest.mark.e2e
 def test_cli_unreachable_portal_exits_4(app: typer.Typer, tmp_path: Path) -> None:
-    config = write_config(tmp_path, "http://127.0.0.1:9/")
+    config = write_config(tmp_path, closed_url())
     result = runner.invoke(app, ["login", "--config", str(config), "--headless-check", "--timeout-s", "5"])
     assert result.exit_code == 4, result.output
+    assert "did not answer" in result.output

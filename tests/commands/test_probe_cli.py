@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from agent.probe import PAGES, check_profile, expected_for
 from agent.profile import ProfileError, default_profile, load_profile
 from fixtures.mock_portal import MockPortal
 
-from .portal_config import put_draft, write_config, writes
+from .portal_config import closed_url, put_draft, write_config, writes
 
 runner = CliRunner()
 SUPPORTER = "技术支持者"
@@ -182,12 +181,7 @@ def test_login_required_exits_3(app: typer.Typer, portal: MockPortal, tmp_path: 
 
 @pytest.mark.e2e
 def test_unreachable_portal_exits_4(app: typer.Typer, tmp_path: Path) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]  # closed again before the probe: nothing listens there
-    config = write_config(tmp_path, "http://127.0.0.1:9/")
-    result = runner.invoke(
-        app, ["probe", "--config", str(config), "--portal-url", f"http://127.0.0.1:{port}/"]
-    )
+    config = write_config(tmp_path, "http://127.0.0.1:9/")  # --portal-url overrides the file
+    result = runner.invoke(app, ["probe", "--config", str(config), "--portal-url", closed_url()])
     assert result.exit_code == 4, result.output
     assert "did not answer" in result.output
