@@ -152,7 +152,7 @@ class FilingFlow:
                             )
                         )
         else:
-            wrong = page.fill(sections)
+            wrong = self._retry("fill 主体信息", partial(page.fill, sections))
             if wrong:
                 raise ReadBackMismatch(wrong[0], "主体信息", "(bundle value)", "(page value)", personal=True)
             self._screenshot("entity", personal=True)
@@ -239,7 +239,8 @@ class FilingFlow:
                 wizard.previous(step)
                 step -= 1
         while step < 4:
-            wrong = self._fill_step(wizard, step)
+            # Filling is safe to repeat (uploads already listed are kept): a failed upload fills again.
+            wrong = self._retry(f"fill step {step}", partial(self._fill_step, wizard, step))
             if wrong:
                 self._read_back_failed(wrong)
             self._retry("保存至草稿箱", wizard.save_draft)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
+from agent.errors import TransientPortalError
 from agent.profile import PortalProfile
 from flows.errors import NotOnScreen
 from flows.widgets.locate import exact_text
@@ -194,7 +195,17 @@ def set_upload(item: Locator, profile: PortalProfile, path: Path, timeout_ms: fl
     # The file input is hidden behind the 选择文件 button; Playwright can hand it the file directly.
     item.locator("input[type=file]").set_input_files(path)
     listed = item.locator(profile.selector("upload_list_item")).filter(has_text=path.name)
-    expect(listed).to_have_count(1, timeout=timeout_ms)
+    failed = item.page.locator(profile.selector("message_error")).filter(visible=True)
+    in_progress = item.locator(profile.selector("upload_in_progress"))
+    # The list shows the file at once while it uploads; it keeps it when the portal takes the file and
+    # drops it (with an error message) when the portal refuses or fails. Wait for the answer, then look.
+    try:
+        expect(listed.or_(failed).first).to_be_visible(timeout=timeout_ms)
+        expect(in_progress).to_have_count(0, timeout=timeout_ms)
+    except AssertionError:
+        raise TransientPortalError(f"the upload of {path.name} did not finish in time") from None
+    if read_upload(item, profile) != path.name:
+        raise TransientPortalError(f"the portal did not take the upload of {path.name}")
 
 
 def read_upload(item: Locator, profile: PortalProfile) -> str | None:
