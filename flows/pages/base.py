@@ -7,7 +7,9 @@ error worth retrying.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +22,8 @@ from agent.profile import PortalProfile
 from flows.widgets import Form
 
 __all__ = ["PageContext", "PortalPage", "PortalRejected"]
+
+_REFUSAL_POLL_MS = 100
 
 
 class PortalRejected(PortalError):
@@ -56,15 +60,33 @@ class PortalPage:
         request = response.request
         return request.method == "POST" and self.profile.site["api_prefix"] in response.url
 
-    def call_portal(self, action: Callable[[], None], what: str) -> Any:
-        """Run ``action`` (a click) and return the ``datas`` of the portal's answer to it."""
+    def call_portal(self, action: Callable[[], None], what: str, *, refused: Locator | None = None) -> Any:
+        """Run ``action`` (a click) and return the ``datas`` of the portal's answer to it.
+
+        ``refused``: messages the page shows when it refuses the action itself, without asking the portal
+        (its own check of required fields); seen before any answer, they raise ``PortalRejected``.
+        """
         timeout = self.ctx.navigation_timeout_ms
         try:
             with self.page.expect_response(self._is_api_write, timeout=timeout) as info:
                 action()
+                if refused is not None:
+                    self._answer_or_refusal(info.is_done, refused, what, timeout)
         except PlaywrightTimeout as exc:
             raise TransientPortalError(f"{what}: the portal did not answer in time") from exc
         return self._envelope(info.value, what)
+
+    def _answer_or_refusal(
+        self, answered: Callable[[], bool], refused: Locator, what: str, timeout_ms: float
+    ) -> None:
+        deadline = time.monotonic() + timeout_ms / 1000
+        while not answered() and time.monotonic() < deadline:
+            messages = [m.strip() for m in refused.all_inner_texts() if m.strip()]
+            if messages:
+                raise PortalRejected(f"{what}: {'; '.join(messages)}")
+            # Waiting on the page (not sleeping) lets Playwright deliver the answer meanwhile.
+            with contextlib.suppress(PlaywrightTimeout):
+                refused.first.wait_for(state="visible", timeout=_REFUSAL_POLL_MS)
 
     def _envelope(self, response: Response, what: str) -> Any:
         if response.status >= 500:

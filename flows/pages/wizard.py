@@ -91,8 +91,9 @@ class WizardPage(PortalPage):
         self.call_portal(lambda: self.button("save_draft").click(), "保存至草稿箱")
 
     def next(self, step: int) -> None:
+        errors = self.page.locator(self.profile.selector("form_item_error")).filter(visible=True)
         try:
-            self.call_portal(lambda: self.button("next").click(), f"下一步 from step {step}")
+            self.call_portal(lambda: self.button("next").click(), f"下一步 from step {step}", refused=errors)
         except PortalRejected as exc:
             raise StepRejected(str(exc), self.field_errors()) from None
         self.wait_for_step(step + 1)
