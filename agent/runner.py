@@ -123,7 +123,8 @@ def run_bundle(
         result.exit_code = exc.exit_code
         ledger.mark(key, run_id, _failure_status(exc), error=str(exc))
         log.error("run_failed", error=str(exc), error_type=type(exc).__name__)
-    except PlaywrightError as exc:
+    except (PlaywrightError, AssertionError) as exc:
+        # AssertionError: an ``expect`` on the page ran out of time (the page never showed what it should).
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         result.errors.append(RunError(message, kind="browser"))
         ledger.mark(key, run_id, Status.FAILED, error=message)
