@@ -1,0 +1,44 @@
+"""技术支持者: the supporter bundle filed to 确认, then the portal's state compared with it field by field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from agent.bundle import load_bundle
+from agent.ledger import Status
+from agent.result import RunStatus
+from agent.settings import Settings
+from fixtures.mock_portal import DEMO_PASSWORD, MockPortal
+
+from .conftest import Runner
+from .helpers import evidence_problems, filing_problems, ledger_entry, session_cookies, the_one_filing
+
+pytestmark = pytest.mark.e2e
+
+
+def test_supporter_bundle_reaches_ready_and_matches_the_portal(
+    portal: MockPortal, run: Runner, bundle_copy: Callable[[str], Path], settings: Settings
+) -> None:
+    directory = bundle_copy("supporter")
+    bundle = load_bundle(directory)
+
+    result = run(directory)
+
+    assert result.status is RunStatus.READY, result.errors
+    assert result.errors == []
+    filing = the_one_filing(portal, bundle)
+    assert (filing["status"], filing["step"], filing["role"]) == ("草稿", 4, "技术支持者")
+    assert filing_problems(bundle, filing) == []
+    rows = filing["sections"]["技术服务方式"]["技术服务访问方式"]
+    assert [r["类型"] for r in rows] == ["API", "SDK", "开源代码"]  # every row, in order
+    assert portal.state()["counters"]["submits"] == 0
+    entry = ledger_entry(settings, directory)
+    assert entry is not None and (entry.status, entry.checkpoint) == (Status.READY, "confirm")
+
+    assert result.evidence_dir is not None
+    secrets = [DEMO_PASSWORD, *session_cookies(settings, bundle.account)]
+    problems = evidence_problems(Path(result.evidence_dir), ["step1", "step2", "step3", "confirm"], secrets)
+    assert problems == []

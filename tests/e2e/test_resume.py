@@ -1,0 +1,111 @@
+"""A run killed right after each checkpoint, then started again: it continues the same draft to 确认.
+
+The first run is a separate process, SIGKILLed (with its browser driver) as soon as the ledger shows the
+checkpoint; the second runs in this process. The portal must end with exactly one filing, equal to the
+bundle field by field, and the ledger at ``ready``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from agent.bundle import load_bundle
+from agent.ledger import Ledger, Status, bundle_key_for
+from agent.result import RunStatus
+from agent.settings import Settings
+from fixtures.mock_portal import MockPortal
+
+from .conftest import Runner
+from .helpers import account_state, filing_problems, ledger_entry, the_one_filing
+
+pytestmark = pytest.mark.e2e
+
+REPO = Path(__file__).resolve().parents[2]
+DEADLINE_S = 90.0
+
+
+def _unnamed_drafts(portal: MockPortal, account: str) -> list[int]:
+    filings = account_state(portal, account)["filings"]
+    return [f["id"] for f in filings if not f["sections"].get("算法基础属性信息", {}).get("算法名称")]
+
+
+def _named(portal: MockPortal, account: str, name: str) -> list[int]:
+    filings = account_state(portal, account)["filings"]
+    return [f["id"] for f in filings if f["sections"].get("算法基础属性信息", {}).get("算法名称") == name]
+
+
+def kill_after(checkpoint: str, reached: Callable[[], bool], bundle_dir: Path, url: str, root: Path) -> None:
+    """Start a run in a child process and SIGKILL it once ``reached()`` holds (polled while waiting)."""
+    log = (root / f"killed-at-{checkpoint}.log").open("wb")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    args = [sys.executable, "-m", "tests.e2e.run_one", str(bundle_dir), url, str(root)]
+    child = subprocess.Popen(
+        args, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    deadline = time.monotonic() + DEADLINE_S
+    try:
+        while not reached():
+            try:
+                child.wait(timeout=0.05)  # returns at once if the run ended on its own
+            except subprocess.TimeoutExpired:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"no {checkpoint!r} checkpoint within {DEADLINE_S:.0f}s")
+                continue
+            output = (root / f"killed-at-{checkpoint}.log").read_text(errors="replace")[-2000:]
+            pytest.fail(f"the run ended (exit {child.returncode}) before {checkpoint!r}:\n{output}")
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)  # the runner and its Playwright driver
+        child.wait()
+        log.close()
+
+
+@pytest.mark.parametrize("checkpoint", ["creating", "step1", "step2", "step3"])
+def test_killed_run_resumes_the_same_draft(
+    checkpoint: str,
+    portal: MockPortal,
+    run: Runner,
+    bundle_copy: Callable[[str], Path],
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    directory = bundle_copy("supporter")
+    bundle = load_bundle(directory)
+    key = bundle_key_for(directory)
+    ledger = Ledger(settings.ledger_path)
+
+    def reached() -> bool:
+        if not any(e.checkpoint == checkpoint for e in ledger.events(key)):
+            return False
+        if checkpoint == "creating":
+            # Killed after 新增备案 went through: the portal holds a draft with no name yet.
+            return len(_unnamed_drafts(portal, bundle.account)) == 1
+        return True
+
+    kill_after(checkpoint, reached, directory, portal.url, tmp_path)
+    entry = ledger_entry(settings, directory)
+    assert entry is not None and entry.status in (Status.RUNNING, Status.SAVED)
+    if checkpoint == "creating":
+        draft_ids = _unnamed_drafts(portal, bundle.account)
+    else:
+        draft_ids = _named(portal, bundle.account, bundle.filing.algorithm.name)
+    assert len(draft_ids) == 1
+
+    result = run(directory)
+
+    assert result.status is RunStatus.READY, result.errors
+    filing = the_one_filing(portal, bundle)
+    assert filing["id"] == draft_ids[0], "the rerun made a new draft instead of continuing the old one"
+    assert (filing["status"], filing["step"]) == ("草稿", 4)
+    assert filing_problems(bundle, filing) == []
+    entry = ledger_entry(settings, directory)
+    assert entry is not None and (entry.status, entry.checkpoint) == (Status.READY, "confirm")
+    assert portal.state()["counters"]["by_route"]["POST /api/filing/create"] == 1
