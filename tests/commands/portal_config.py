@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import socket
+import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import typer
+from typer.testing import CliRunner, Result
+
 from fixtures.mock_portal import DEMO_PASSWORD, MockPortal
 
-__all__ = ["WRITE_COUNTERS", "closed_url", "put_draft", "write_config", "writes"]
+__all__ = ["WRITE_COUNTERS", "closed_url", "invoke", "put_draft", "write_config", "writes"]
 
 # Counters of the mock that any write moves; logging in is not a write.
 WRITE_COUNTERS = ("draft_saves", "submits", "entity_submits")
@@ -71,3 +76,16 @@ def closed_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}/"
+
+
+def invoke(app: typer.Typer, args: Sequence[str]) -> Result:
+    """``CliRunner.invoke`` in a thread of its own.
+
+    Playwright's sync API refuses to start where an asyncio loop runs, and pytest-playwright's
+    fixtures leave one running in the main thread for the session; commands launch their own browser.
+    """
+    results: list[Result] = []
+    worker = threading.Thread(target=lambda: results.append(CliRunner().invoke(app, list(args))))
+    worker.start()
+    worker.join()
+    return results[0]

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 import typer
-from playwright.sync_api import Page
-from typer.testing import CliRunner
+from playwright.sync_api import Browser, Page
 
 from agent.commands import login
 from agent.manual_login import PageHook, manual_login, unattended_reason
@@ -16,9 +15,8 @@ from agent.runner import RunOptions, run_bundle
 from agent.settings import load_settings
 from fixtures.mock_portal import DEMO_PASSWORD, MockPortal
 
-from .portal_config import closed_url, write_config
+from .portal_config import closed_url, invoke, write_config
 
-runner = CliRunner()
 BUNDLES = Path(__file__).resolve().parents[2] / "fixtures" / "bundles"
 
 
@@ -48,7 +46,7 @@ def test_unattended_reason(env: dict[str, str], tty: bool, platform: str, reason
 def test_refuses_to_run_unattended(app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CI", "1")
     config = write_config(tmp_path, "http://127.0.0.1:9/")
-    result = runner.invoke(app, ["login", "--config", str(config)])
+    result = invoke(app, ["login", "--config", str(config)])
     assert result.exit_code == 2
     assert "login needs a person at the browser, and the CI environment variable is set" in result.output
     assert not (tmp_path / "state").exists()
@@ -71,11 +69,18 @@ def _logins(portal: MockPortal) -> int:
 
 
 @pytest.mark.e2e
-def test_session_saved_private_and_reused_by_a_run(portal: MockPortal, tmp_path: Path) -> None:
+def test_session_saved_private_and_reused_by_a_run(
+    portal: MockPortal, tmp_path: Path, browser: Browser
+) -> None:
     # The account has no password: only the hand login can open the portal for it.
     settings = load_settings(write_config(tmp_path, portal.url, password=False))
     saved = manual_login(
-        settings, "demo-provider", timeout_s=30, headless=True, on_page=_log_in_by_hand("demo-provider")
+        settings,
+        "demo-provider",
+        timeout_s=30,
+        headless=True,
+        on_page=_log_in_by_hand("demo-provider"),
+        browser=browser,
     )
     assert saved == settings.account("demo-provider").session_file
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
@@ -83,24 +88,29 @@ def test_session_saved_private_and_reused_by_a_run(portal: MockPortal, tmp_path:
     assert DEMO_PASSWORD not in saved.read_text(encoding="utf-8")
     assert _logins(portal) == 1
 
-    result = run_bundle(BUNDLES / "provider-basic", settings, RunOptions(until=Until.DRAFT))
+    result = run_bundle(BUNDLES / "provider-basic", settings, RunOptions(until=Until.DRAFT), browser=browser)
     assert result.status is RunStatus.SAVED, result.errors
     assert _logins(portal) == 1  # the run went in with the saved session
 
 
 @pytest.mark.e2e
 def test_cli_saves_a_still_valid_session_and_prints_only_its_place(
-    app: typer.Typer, portal: MockPortal, tmp_path: Path
+    app: typer.Typer, portal: MockPortal, tmp_path: Path, browser: Browser
 ) -> None:
     config = write_config(tmp_path, portal.url, password=False)
     settings = load_settings(config)
     session = manual_login(
-        settings, "demo-provider", timeout_s=30, headless=True, on_page=_log_in_by_hand("demo-provider")
+        settings,
+        "demo-provider",
+        timeout_s=30,
+        headless=True,
+        on_page=_log_in_by_hand("demo-provider"),
+        browser=browser,
     )
     cookie = json.loads(session.read_text(encoding="utf-8"))["cookies"][0]["value"]
     session.chmod(0o644)  # loosened by a copy: tightened when used, and written 0600 again
 
-    result = runner.invoke(app, ["login", "--config", str(config), "--headless-check", "--timeout-s", "30"])
+    result = invoke(app, ["login", "--config", str(config), "--headless-check", "--timeout-s", "30"])
     assert result.exit_code == 0, result.output
     assert f"session for demo-provider saved to {session} (mode 0600)" in result.stdout
     assert cookie not in result.output
@@ -113,7 +123,7 @@ def test_cli_nobody_logs_in_exits_3_and_saves_nothing(
     app: typer.Typer, portal: MockPortal, tmp_path: Path
 ) -> None:
     config = write_config(tmp_path, portal.url, password=False)
-    result = runner.invoke(app, ["login", "--config", str(config), "--headless-check", "--timeout-s", "2"])
+    result = invoke(app, ["login", "--config", str(config), "--headless-check", "--timeout-s", "2"])
     assert result.exit_code == 3, result.output
     assert "nobody logged in as 'demo-provider' within 2s; nothing was saved" in result.output
     assert not (tmp_path / "state" / "sessions" / "demo-provider.json").exists()
@@ -122,6 +132,6 @@ def test_cli_nobody_logs_in_exits_3_and_saves_nothing(
 @pytest.mark.e2e
 def test_cli_unreachable_portal_exits_4(app: typer.Typer, tmp_path: Path) -> None:
     config = write_config(tmp_path, closed_url())
-    result = runner.invoke(app, ["login", "--config", str(config), "--headless-check", "--timeout-s", "5"])
+    result = invoke(app, ["login", "--config", str(config), "--headless-check", "--timeout-s", "5"])
     assert result.exit_code == 4, result.output
     assert "did not answer" in result.output

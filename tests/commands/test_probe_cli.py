@@ -5,16 +5,14 @@ from pathlib import Path
 
 import pytest
 import typer
-from typer.testing import CliRunner
 
 from agent.commands import probe
 from agent.probe import PAGES, check_profile, expected_for
 from agent.profile import ProfileError, default_profile, load_profile
 from fixtures.mock_portal import MockPortal
 
-from .portal_config import closed_url, put_draft, write_config, writes
+from .portal_config import closed_url, invoke, put_draft, write_config, writes
 
-runner = CliRunner()
 SUPPORTER = "技术支持者"
 PROVIDER = "服务提供者"
 
@@ -84,14 +82,14 @@ def test_bad_probe_tables_are_refused(tmp_path: Path, toml: str, message: str) -
 
 def test_bad_override_exits_2_before_any_browser(app: typer.Typer, tmp_path: Path) -> None:
     config = write_config(tmp_path, "http://127.0.0.1:9/", profile='[probe]\nhome = ["texts.nope"]\n')
-    result = runner.invoke(app, ["probe", "--config", str(config)])
+    result = invoke(app, ["probe", "--config", str(config)])
     assert result.exit_code == 2
     assert "no [texts] entry 'nope'" in result.output
 
 
 def test_unknown_account_exits_2(app: typer.Typer, tmp_path: Path) -> None:
     config = write_config(tmp_path, "http://127.0.0.1:9/")
-    result = runner.invoke(app, ["probe", "--config", str(config), "--account", "nobody"])
+    result = invoke(app, ["probe", "--config", str(config), "--account", "nobody"])
     assert result.exit_code == 2
     assert "account 'nobody' is not configured" in result.output
 
@@ -101,7 +99,7 @@ def test_unknown_account_exits_2(app: typer.Typer, tmp_path: Path) -> None:
 def test_everything_found_and_nothing_written(app: typer.Typer, portal: MockPortal, tmp_path: Path) -> None:
     config = write_config(tmp_path, portal.url)
     before = writes(portal)
-    result = runner.invoke(app, ["probe", "--config", str(config)])
+    result = invoke(app, ["probe", "--config", str(config)])
     assert result.exit_code == 0, result.output
     assert writes(portal) == before
     assert portal.state()["counters"]["by_route"]["POST /api/login"] == 1
@@ -110,7 +108,7 @@ def test_everything_found_and_nothing_written(app: typer.Typer, portal: MockPort
         "pages checked: home, header, header_menu, entity, filings, filings_listed, drafts," in result.stdout
     )
     # The password login saved a session: the next probe needs no login.
-    second = runner.invoke(app, ["probe", "--config", str(config), "--json"])
+    second = invoke(app, ["probe", "--config", str(config), "--json"])
     assert second.exit_code == 0, second.output
     assert portal.state()["counters"]["by_route"]["POST /api/login"] == 1
     assert writes(portal) == before
@@ -120,7 +118,7 @@ def test_everything_found_and_nothing_written(app: typer.Typer, portal: MockPort
 def test_a_renamed_button_is_listed_and_exits_1(app: typer.Typer, portal: MockPortal, tmp_path: Path) -> None:
     config = write_config(tmp_path, portal.url, profile='[texts]\nnew_filing = "新建备案"\n')
     before = writes(portal)
-    result = runner.invoke(app, ["probe", "--config", str(config)])
+    result = invoke(app, ["probe", "--config", str(config)])
     assert result.exit_code == 1, result.output
     assert writes(portal) == before
     table = result.stdout.splitlines()
@@ -139,7 +137,7 @@ def test_json_shape_with_a_draft_open_in_the_wizard(
         tmp_path, portal.url, "demo-supporter", profile='[steps]\ntechnical_service = "填写技术服务"\n'
     )
     before = writes(portal)
-    result = runner.invoke(app, ["probe", "--config", str(config), "--json"])
+    result = invoke(app, ["probe", "--config", str(config), "--json"])
     assert result.exit_code == 1, result.output
     doc = json.loads(result.stdout)
     assert set(doc) == {"ok", "account", "portal_url", "browser_version", "pages", "checked"} | {
@@ -165,7 +163,7 @@ def test_other_wizard_steps(
     put_draft(portal, "demo-provider", step=step, role=role)
     config = write_config(tmp_path, portal.url)
     before = writes(portal)
-    result = runner.invoke(app, ["probe", "--config", str(config), "--json"])
+    result = invoke(app, ["probe", "--config", str(config), "--json"])
     assert result.exit_code == 0, result.output
     assert f"wizard_step{step}" in json.loads(result.stdout)["pages"]
     assert writes(portal) == before
@@ -174,7 +172,7 @@ def test_other_wizard_steps(
 @pytest.mark.e2e
 def test_login_required_exits_3(app: typer.Typer, portal: MockPortal, tmp_path: Path) -> None:
     config = write_config(tmp_path, portal.url, password=False)
-    result = runner.invoke(app, ["probe", "--config", str(config)])
+    result = invoke(app, ["probe", "--config", str(config)])
     assert result.exit_code == 3, result.output
     assert "beian-agent login --account demo-provider" in result.output
 
@@ -182,6 +180,6 @@ def test_login_required_exits_3(app: typer.Typer, portal: MockPortal, tmp_path: 
 @pytest.mark.e2e
 def test_unreachable_portal_exits_4(app: typer.Typer, tmp_path: Path) -> None:
     config = write_config(tmp_path, "http://127.0.0.1:9/")  # --portal-url overrides the file
-    result = runner.invoke(app, ["probe", "--config", str(config), "--portal-url", closed_url()])
+    result = invoke(app, ["probe", "--config", str(config), "--portal-url", closed_url()])
     assert result.exit_code == 4, result.output
     assert "did not answer" in result.output
