@@ -7,6 +7,8 @@ each role and filer, on a mock portal of its own; prints a table and writes ``be
 
 from __future__ import annotations
 
+import argparse
+import importlib
 import json
 import os
 import sys
@@ -14,6 +16,8 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +71,40 @@ class ProtocolCounter:
         Connection.send_message_to_server = self._original  # type: ignore[method-assign]
 
 
-def main() -> int:
+# What ``--without`` can switch off in the agent for an experiment, and the functions made no-ops for it.
+SWITCHES = {
+    "trace": ("agent.trace:TraceRecorder.resume", "agent.trace:TraceRecorder.pause"),
+    "screenshots": ("agent.filing_flow:FilingFlow._screenshot",),
+}
+
+
+@contextmanager
+def _without(names: list[str]) -> Iterator[None]:
+    patched = []
+    for name in names:
+        for target in SWITCHES[name]:
+            module, _, path = target.partition(":")
+            owner_name, attr = path.split(".")
+            owner = getattr(importlib.import_module(module), owner_name)
+            patched.append((owner, attr, owner.__dict__[attr]))
+            setattr(owner, attr, lambda *_a, **_k: None)
+    try:
+        yield
+    finally:
+        for owner, attr, original in patched:
+            setattr(owner, attr, original)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.calls", description=__doc__)
+    parser.add_argument(
+        "--without",
+        nargs="*",
+        default=[],
+        choices=sorted(SWITCHES),
+        help="switch agent evidence off (experiment)",
+    )
+    args = parser.parse_args(argv)
     filers: dict[str, Filer] = {"minimal": MINIMAL}
     if agent_available() is None:
         from agent.logging import configure_logging
@@ -82,11 +119,12 @@ def main() -> int:
                 tag = f"{name}-{role}"
                 bundle = variant(src, Path(tmp) / tag, name=f"{read_bundle(src)['algorithm']['name']}-{tag}")
                 before = portal.counters()
-                with ProtocolCounter() as counter:
+                with _without(args.without if name == "agent" else []), ProtocolCounter() as counter:
                     run = timed_filing(filer, bundle, portal.url, Path(tmp) / f"w-{tag}")
                 out[tag] = {
                     "total_s": run["total_s"],
                     "python_cpu_s": run["python_cpu_s"],
+                    "tree_cpu_s": run["tree_cpu_s"],
                     "calls": sum(counter.count.values()),
                     "wait_s": sum(counter.wait_s.values()),
                     "by_method": {
@@ -95,16 +133,31 @@ def main() -> int:
                     "api_requests": sum(route_delta(before, portal.counters()).values()),
                 }
     table = Table(title="Playwright protocol calls per filing")
-    for column in ("filing", "total s", "python CPU s", "calls", "top methods (count, s waiting)"):
+    for column in (
+        "filing",
+        "total s",
+        "python CPU s",
+        "tree CPU s",
+        "calls",
+        "top methods (count, s waiting)",
+    ):
         table.add_column(column)
     for tag, row in out.items():
         top = ", ".join(f"{k} {v[0]} ({v[1]:.1f})" for k, v in list(row["by_method"].items())[:6])
-        table.add_row(tag, f"{row['total_s']:.2f}", f"{row['python_cpu_s']:.2f}", str(row["calls"]), top)
+        table.add_row(
+            tag,
+            f"{row['total_s']:.2f}",
+            f"{row['python_cpu_s']:.2f}",
+            f"{row['tree_cpu_s']:.2f}",
+            str(row["calls"]),
+            top,
+        )
     Console(width=max(Console().width, 160)).print(table)
     results = Path(__file__).resolve().parent / "results"
     results.mkdir(exist_ok=True)
-    (results / "calls.json").write_text(json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8")
-    print(f"written: {results / 'calls.json'}", file=sys.stderr)
+    name = "calls" + "".join(f"-without-{w}" for w in args.without) + ".json"
+    (results / name).write_text(json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"written: {results / name}", file=sys.stderr)
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import time
@@ -33,9 +34,15 @@ def _minimal(bundle_dir: Path, base_url: str, _workdir: Path, browser: Browser) 
 MINIMAL: Filer = _minimal
 
 
+def _tree_cpu() -> float:
+    """CPU seconds of this process and of its children that have ended and been waited for."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def timed_filing(filer: Filer, bundle_dir: Path, base_url: str, workdir: Path) -> dict[str, Any]:
     """One filing end to end: Playwright and Chromium started for it, the filing, the browser closed."""
-    start, cpu = time.perf_counter(), time.process_time()
+    start, cpu, tree = time.perf_counter(), time.process_time(), _tree_cpu()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(**launch_options())
         launched = time.perf_counter()
@@ -49,6 +56,7 @@ def timed_filing(filer: Filer, bundle_dir: Path, base_url: str, workdir: Path) -
     run["browser_close_s"] = end - closing
     run["total_s"] = end - start
     run["python_cpu_s"] = time.process_time() - cpu  # this process only: the filer's own Python work
+    run["tree_cpu_s"] = _tree_cpu() - tree  # and Playwright's driver and Chromium, reaped by now
     return run
 
 
