@@ -160,7 +160,7 @@ def _drive(
     result: RunResult,
 ) -> None:
     context = _new_context(browser, settings, bundle.account)
-    trace = TraceRecorder(context, evidence)
+    trace = TraceRecorder(context, evidence, settings.browser.trace)
     try:
         page = context.new_page()
         ctx = PageContext(

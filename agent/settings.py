@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -76,6 +76,8 @@ class BrowserSettings(_Section):
     executable: Path | None = None
     headless: bool = True
     slow_mo_ms: int = Field(default=0, ge=0)
+    # What the Playwright trace records: DOM snapshots only (default), with a screencast too, or nothing.
+    trace: Literal["snapshots", "full", "off"] = "snapshots"
 
 
 class TimeoutSettings(_Section):

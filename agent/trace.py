@@ -54,7 +54,8 @@ def sanitize_trace(path: Path) -> None:
 
 
 class TraceRecorder:
-    def __init__(self, context: BrowserContext, evidence: EvidenceDir) -> None:
+    def __init__(self, context: BrowserContext, evidence: EvidenceDir, mode: str = "snapshots") -> None:
+        self.mode = mode
         self.context = context
         self.evidence = evidence
         self.started = False
@@ -62,8 +63,11 @@ class TraceRecorder:
         self.chunks: list[Path] = []
 
     def resume(self) -> None:
+        if self.mode == "off":
+            return
         if not self.started:
-            self.context.tracing.start(screenshots=True, snapshots=True, sources=False)
+            # The screencast is what makes tracing slow; per-step screenshots are kept as evidence anyway.
+            self.context.tracing.start(screenshots=self.mode == "full", snapshots=True, sources=False)
             self.started = True
         elif not self.active:
             self.context.tracing.start_chunk()

@@ -3,13 +3,34 @@ and pytest-playwright pointed at it with the Chromium this machine can launch of
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import structlog
 
+from agent import redact
 from agent.browser import launch_options
+from agent.logging import close_log_file
 from fixtures.mock_portal import MockPortal
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No BEIAN_* from the developer's shell, no secrets or log config leaking between tests.
+
+    A test that configures logging onto pytest's captured stderr must not leave the next test writing
+    to that (by then closed) stream.
+    """
+    for name in list(os.environ):
+        if name.upper().startswith("BEIAN_"):
+            monkeypatch.delenv(name)
+    redact.clear_secrets()
+    yield
+    redact.clear_secrets()
+    close_log_file()
+    structlog.reset_defaults()
 
 
 @pytest.fixture(scope="session")

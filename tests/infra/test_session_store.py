@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser
 from structlog.testing import capture_logs
 
 from agent import session_store
-from agent.browser import launch_options
 
 STATE = {"cookies": [{"name": "sid", "value": "abc", "domain": "127.0.0.1", "path": "/"}], "origins": []}
 
@@ -71,15 +71,11 @@ def test_load_path_tightens_loose_permissions(tmp_path: Path) -> None:
 
 
 @pytest.mark.e2e
-def test_save_from_a_real_browser_context(tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_save_from_a_real_browser_context(tmp_path: Path, browser: Browser) -> None:
     path = tmp_path / "real.json"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(**launch_options())
-        context = browser.new_context()
-        context.add_cookies([{"name": "sid", "value": "live", "url": "http://127.0.0.1/"}])
-        session_store.save(context, path)
-        browser.close()
+    context = browser.new_context()
+    context.add_cookies([{"name": "sid", "value": "live", "url": "http://127.0.0.1/"}])
+    session_store.save(context, path)
+    context.close()
     assert mode(path) == 0o600
     assert [c["name"] for c in json.loads(path.read_text())["cookies"]] == ["sid"]
