@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import structlog
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 from structlog.contextvars import bound_contextvars
 
+from agent.arrival import open_context, open_portal, page_context
 from agent.browser import launch_options
 from agent.bundle import Bundle, BundleInvalid, load_bundle
-from agent.errors import BeianError, LoginRequired, PortalUnreachable, SessionExpired
+from agent.errors import BeianError, LoginRequired, SessionExpired
 from agent.evidence import EvidenceDir
 from agent.exit_codes import ExitCode
 from agent.filing_flow import FilingFlow
@@ -29,7 +30,6 @@ from agent.logging import close_run_log, open_run_log
 from agent.result import RunError, RunResult, RunStatus, Until
 from agent.settings import Settings
 from agent.trace import TraceRecorder
-from flows.pages.base import PageContext
 
 __all__ = ["RunOptions", "run_bundle"]
 
@@ -61,18 +61,6 @@ def _browser(settings: Settings, options: RunOptions, given: Browser | None) -> 
             yield browser
         finally:
             browser.close()
-
-
-def _new_context(browser: Browser, settings: Settings, account_name: str) -> BrowserContext:
-    account = settings.account(account_name)
-    session = account.session_file if account is not None else None
-    state = str(session) if session is not None and session.is_file() else None
-    context = browser.new_context(
-        storage_state=state, locale="zh-CN", viewport={"width": 1440, "height": 900}, accept_downloads=False
-    )
-    context.set_default_timeout(settings.timeouts.action_ms)
-    context.set_default_navigation_timeout(settings.timeouts.navigation_ms)
-    return context
 
 
 def run_bundle(
@@ -159,21 +147,15 @@ def _drive(
     evidence: EvidenceDir,
     result: RunResult,
 ) -> None:
-    context = _new_context(browser, settings, bundle.account)
+    context = open_context(browser, settings, bundle.account)
     trace = TraceRecorder(context, evidence, settings.browser.trace)
     try:
         page = context.new_page()
-        ctx = PageContext(
-            page=page,
-            profile=settings.profile(),
-            action_timeout_ms=settings.timeouts.action_ms,
-            navigation_timeout_ms=settings.timeouts.navigation_ms,
-            upload_timeout_ms=settings.timeouts.upload_ms,
-        )
+        ctx = page_context(page, settings)
         flow = FilingFlow(bundle, settings, options, ctx, ledger, run_id, key, evidence, result, trace)
         for attempt in range(1, _SESSION_RETRIES + 1):
             try:
-                _open_portal(page, settings)
+                open_portal(page, settings)
                 flow.run()
                 return
             except SessionExpired:
@@ -185,12 +167,3 @@ def _drive(
     finally:
         trace.close()
         context.close()
-
-
-def _open_portal(page: Page, settings: Settings) -> None:
-    try:
-        page.goto(settings.portal.base_url, wait_until="domcontentloaded")
-    except PlaywrightError as exc:
-        raise PortalUnreachable(
-            f"{settings.portal.base_url} did not answer: {str(exc).splitlines()[0]}"
-        ) from None
