@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import sys
 import threading
@@ -22,6 +23,11 @@ __all__ = ["BatchRunner", "batch_round", "minimal_batch"]
 
 # (root of the bundles, the bundles, portal URL, a work directory, concurrency) -> {"ok": n, "workers": n, …}
 BatchRunner = Callable[[Path, list[Path], str, Path, int], dict[str, Any]]
+
+
+def _tree_cpu() -> float:
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def minimal_batch(bundles: list[Path], base_url: str, concurrency: int) -> dict[str, Any]:
@@ -74,9 +80,9 @@ def batch_round(
     before = portal.counters()
     exclude = [portal.pid] if portal.pid is not None else []
     with TreeSampler(exclude=exclude) as memory:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _tree_cpu()
         outcome: dict[str, Any] = run(root, bundles, portal.url, workdir / "work" / tag, concurrency)
-        wall = time.perf_counter() - start
+        wall, cpu = time.perf_counter() - start, _tree_cpu() - cpu
     routes = route_delta(before, portal.counters())
     print(f"batch {tag}: {outcome['ok']}/{count} in {wall:.1f} s", file=sys.stderr, flush=True)
     workers = max(1, int(outcome.get("workers", concurrency)))
@@ -91,5 +97,8 @@ def batch_round(
         "peak": memory.peak.to_json(),
         "peak_rss_mb_per_worker": memory.peak.rss_mb / workers,
         "api_requests_per_filing": sum(routes.values()) / ok if ok else None,
+        # Every worker's Playwright driver and browsers have ended by now, so their CPU is counted here.
+        "cpu_s_per_filing": cpu / count,
+        "cores_used": cpu / wall if wall > 0 else 0.0,
         "failures": outcome.get("failures", []),
     }

@@ -71,7 +71,7 @@ def _batch_table(batch: dict[str, Any]) -> Table:
     table = Table(title="Batches (fresh portal state each)")
     for column in (
         "filer", "concurrency", "workers", "ok", "wall s", "filings/min", "speed-up",
-        "peak RSS MB", "RSS MB/worker", "peak PSS MB", "API req/filing",
+        "peak RSS MB", "RSS MB/worker", "peak PSS MB", "API req/filing", "CPU s/filing", "cores used",
     ):  # fmt: skip
         table.add_column(column, justify="left" if column == "filer" else "right")
     for filer, rounds in batch.items():
@@ -89,6 +89,8 @@ def _batch_table(batch: dict[str, Any]) -> Table:
                 _f(r["peak_rss_mb_per_worker"], 0),
                 _f(r["peak"]["pss_mb"], 0),
                 _f(r["api_requests_per_filing"], 1),
+                _f(r.get("cpu_s_per_filing"), 1),
+                _f(r.get("cores_used")),
             )
     return table
 
