@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +26,7 @@ from playwright.sync_api import Browser
 
 from agent.batch_plan import BatchItem, Outcome, discover_bundles, plan_batch
 from agent.batch_scheduler import BatchObserver, BatchOptions, BrowserFactory, Runner, Scheduler
-from agent.browser import launch_options
+from agent.browser import launched
 from agent.errors import SettingsError
 from agent.exit_codes import ExitCode
 from agent.ledger import Ledger
@@ -86,18 +86,10 @@ def batch_exit_code(items: Sequence[BatchItem], *, interrupted: bool = False) ->
     return ExitCode.OK if all(item.ok for item in items) else ExitCode.FAILED
 
 
-@contextmanager
-def launch_chromium(settings: Settings) -> Iterator[Browser]:
+def launch_chromium(settings: Settings) -> AbstractContextManager[Browser]:
     """One Playwright instance and browser for the calling thread."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        options = launch_options(headless=settings.browser.headless, executable=settings.browser.executable)
-        browser = playwright.chromium.launch(slow_mo=settings.browser.slow_mo_ms, **options)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    b = settings.browser
+    return launched(headless=b.headless, executable=b.executable, slow_mo_ms=b.slow_mo_ms)
 
 
 def _now() -> str:

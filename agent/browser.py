@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CHROMIUM_ARGS", "find_chromium", "launch_options"]
+from playwright.sync_api import Browser, sync_playwright
+
+__all__ = ["CHROMIUM_ARGS", "find_chromium", "launch_options", "launched"]
 
 # Without the background-networking flags Chromium keeps dialling out, which a closed network refuses.
 CHROMIUM_ARGS: tuple[str, ...] = (
@@ -39,3 +43,28 @@ def launch_options(*, headless: bool = True, executable: Path | None = None) -> 
     if path is not None:
         options["executable_path"] = str(path)
     return options
+
+
+@contextmanager
+def launched(
+    *,
+    headless: bool = True,
+    executable: Path | None = None,
+    slow_mo_ms: int = 0,
+    given: Browser | None = None,
+) -> Iterator[Browser]:
+    """A Chromium for the calling thread: ``given`` as it is, or one launched here and closed after.
+
+    The Playwright sync API belongs to the thread that started it, so each thread launches its own.
+    """
+    if given is not None:
+        yield given
+        return
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            **launch_options(headless=headless, executable=executable), slow_mo=slow_mo_ms or None
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()

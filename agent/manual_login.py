@@ -7,16 +7,16 @@ is written 0600 to the account's ``session_file`` (``agent.session_store``). Run
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import structlog
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from agent import session_store
 from agent.arrival import open_context, open_portal
-from agent.browser import launch_options
+from agent.browser import launched
 from agent.errors import LoginRequired, SettingsError
 from agent.settings import Settings
 
@@ -39,19 +39,8 @@ def unattended_reason(env: Mapping[str, str], *, stdin_tty: bool, platform: str)
     return None
 
 
-@contextmanager
-def _launched(settings: Settings, headless: bool, given: Browser | None) -> Iterator[Browser]:
-    if given is not None:
-        yield given
-        return
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            **launch_options(headless=headless, executable=settings.browser.executable)
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+def _launched(settings: Settings, headless: bool, given: Browser | None) -> AbstractContextManager[Browser]:
+    return launched(headless=headless, executable=settings.browser.executable, given=given)
 
 
 def manual_login(

@@ -10,18 +10,18 @@ Every non-GET request to the portal's API after the login is recorded as a write
 from __future__ import annotations
 
 import typing
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
-from playwright.sync_api import Browser, Request, sync_playwright
+from playwright.sync_api import Browser, Request
 from playwright.sync_api import Error as PlaywrightError
 from pydantic import BaseModel
 
 from agent.arrival import arrive, open_context, open_portal, page_context
-from agent.browser import launch_options
+from agent.browser import launched
 from agent.bundle import Filing, meta_of
 from agent.exit_codes import ExitCode
 from agent.profile import PortalProfile, ProfileError
@@ -282,19 +282,9 @@ class _Walk:
         self.check(name, wait=False)
 
 
-@contextmanager
-def _launched(settings: Settings, given: Browser | None) -> Iterator[Browser]:
-    if given is not None:
-        yield given
-        return
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            **launch_options(headless=settings.browser.headless, executable=settings.browser.executable)
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+def _launched(settings: Settings, given: Browser | None) -> AbstractContextManager[Browser]:
+    b = settings.browser
+    return launched(headless=b.headless, executable=b.executable, given=given)
 
 
 def run_probe(settings: Settings, account_name: str, *, browser: Browser | None = None) -> ProbeReport:

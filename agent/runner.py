@@ -8,18 +8,17 @@ started again ends where an uninterrupted run would. 提交 happens only with bo
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
 import structlog
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 from structlog.contextvars import bound_contextvars
 
 from agent.arrival import open_context, open_portal, page_context
-from agent.browser import launch_options
+from agent.browser import launched
 from agent.bundle import Bundle, BundleInvalid, load_bundle
 from agent.errors import BeianError, LoginRequired, SessionExpired
 from agent.evidence import EvidenceDir
@@ -46,21 +45,12 @@ class RunOptions:
     headed: bool | None = None  # None: as the settings say
 
 
-@contextmanager
-def _browser(settings: Settings, options: RunOptions, given: Browser | None) -> Iterator[Browser]:
-    if given is not None:
-        yield given
-        return
+def _browser(
+    settings: Settings, options: RunOptions, given: Browser | None
+) -> AbstractContextManager[Browser]:
     headless = settings.browser.headless if options.headed is None else not options.headed
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            **launch_options(headless=headless, executable=settings.browser.executable),
-            slow_mo=settings.browser.slow_mo_ms or None,
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+    b = settings.browser
+    return launched(headless=headless, executable=b.executable, slow_mo_ms=b.slow_mo_ms, given=given)
 
 
 def run_bundle(
