@@ -53,7 +53,7 @@ ACTIVITIES: dict[str, tuple[str, ...]] = {
         "agent.trace:TraceRecorder.pause",
         "agent.trace:TraceRecorder.close",
     ),
-    "context": ("agent.runner:_new_context",),
+    "context": ("agent.runner:_new_context", "agent.arrival:open_context"),
     "ledger_evidence": (
         "agent.ledger:Ledger.record_checkpoint",
         "agent.ledger:Ledger.begin_run",
