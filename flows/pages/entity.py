@@ -40,8 +40,8 @@ class EntityPage(PortalPage):
             for entry in entries:
                 scope = self._scope(key, entry.label)
                 spec = spec_of(entry)
-                kind = form.fill(spec, scope)
-                if not same_value(kind, spec.value, form.read(spec, kind, scope)):
+                kind, actual = form.fill_and_read(spec, scope)
+                if not same_value(kind, spec.value, actual):
                     mismatched.append(entry.path)
         return mismatched
 

@@ -69,8 +69,7 @@ class WizardPage(PortalPage):
         wrong: list[FieldReadBack] = []
         for entry in entries:
             spec = spec_of(entry, (rows or {}).get(entry.label, ()))
-            kind = form.fill(spec, scope)
-            actual = form.read(spec, kind, scope)
+            kind, actual = form.fill_and_read(spec, scope)
             if not same_value(kind, spec.value, actual):
                 wrong.append(FieldReadBack(entry.path, entry.label, spec.value, actual))
         return wrong

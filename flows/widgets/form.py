@@ -12,7 +12,7 @@ from playwright.sync_api import Locator, Page, expect
 from agent.profile import PortalProfile
 from flows.errors import NotOnScreen
 from flows.widgets import controls
-from flows.widgets.kinds import FieldKind, detect_kind
+from flows.widgets.kinds import FieldKind, count_and_detect, detect_kind
 from flows.widgets.locate import form_item
 from flows.widgets.rows import read_rows, set_rows
 
@@ -54,15 +54,21 @@ class Form:
         self.upload_timeout_ms = upload_timeout_ms
 
     def item(self, label: str, scope: Locator | None = None) -> Locator:
+        return self._locate(label, scope)[0]
+
+    def _locate(self, label: str, scope: Locator | None) -> tuple[Locator, FieldKind]:
+        """The one form item labelled ``label`` and the kind of control it holds."""
         items = form_item(scope if scope is not None else self.page, self.profile.label(label), self.profile)
-        with contextlib.suppress(AssertionError):
-            # Pages draw their forms after their data arrives: give the label time to appear.
-            expect(items.first).to_be_visible()
-        count = items.count()
-        if count != 1:
+        count, kind = count_and_detect(items, self.profile)
+        if count == 0:
+            with contextlib.suppress(AssertionError):
+                # Pages draw their forms after their data arrives: give the label time to appear.
+                expect(items.first).to_be_visible()
+            count, kind = count_and_detect(items, self.profile)
+        if count != 1 or kind is None:
             where = "on the page" if scope is None else "in this section"
             raise NotOnScreen(f"found {count} fields labelled {self.profile.label(label)!r} {where}")
-        return items
+        return items, kind
 
     def kind(self, item: Locator) -> FieldKind:
         return detect_kind(item, self.profile)
@@ -74,8 +80,22 @@ class Form:
         return spec.value
 
     def fill(self, spec: FieldSpec, scope: Locator | None = None) -> FieldKind:
-        item = self.item(spec.label, scope)
-        kind = self.kind(item)
+        item, kind = self._locate(spec.label, scope)
+        self._set(item, kind, spec)
+        return kind
+
+    def read(self, spec: FieldSpec, kind: FieldKind, scope: Locator | None = None) -> FieldValue | None:
+        return self._get(self.item(spec.label, scope), kind, spec)
+
+    def fill_and_read(
+        self, spec: FieldSpec, scope: Locator | None = None
+    ) -> tuple[FieldKind, FieldValue | None]:
+        """Fill the field, then read back what the page now shows in it (one lookup of the field)."""
+        item, kind = self._locate(spec.label, scope)
+        self._set(item, kind, spec)
+        return kind, self._get(item, kind, spec)
+
+    def _set(self, item: Locator, kind: FieldKind, spec: FieldSpec) -> None:
         value = self.on_screen(spec, kind)
         match kind, value:
             case FieldKind.TEXT | FieldKind.TEXTAREA, str():
@@ -99,10 +119,8 @@ class Form:
                     f"{spec.path}: the page shows a {kind} control under {spec.label!r}, "
                     f"which cannot take a {type(spec.value).__name__} value"
                 )
-        return kind
 
-    def read(self, spec: FieldSpec, kind: FieldKind, scope: Locator | None = None) -> FieldValue | None:
-        item = self.item(spec.label, scope)
+    def _get(self, item: Locator, kind: FieldKind, spec: FieldSpec) -> FieldValue | None:
         match kind:
             case FieldKind.TEXT | FieldKind.TEXTAREA:
                 return controls.read_text(item)

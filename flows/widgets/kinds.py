@@ -13,7 +13,7 @@ from playwright.sync_api import Locator
 
 from agent.profile import PortalProfile
 
-__all__ = ["FieldKind", "detect_kind"]
+__all__ = ["FieldKind", "count_and_detect", "detect_kind"]
 
 
 class FieldKind(StrEnum):
@@ -51,12 +51,28 @@ _DETECT_JS = """
 """
 
 
-def detect_kind(item: Locator, profile: PortalProfile) -> FieldKind:
-    hints: dict[str, Any] = {
+_COUNT_AND_DETECT_JS = (
+    "(items, s) => ({ count: items.length, "
+    f"kind: items.length === 1 ? ({_DETECT_JS.strip()})(items[0], s) : null }})"
+)
+
+
+def _hints(profile: PortalProfile) -> dict[str, Any]:
+    return {
         "add_row": profile.text("add_row"),
         "tree": profile.selector("tree"),
         "select": profile.selector("select"),
         "select_multiple": profile.selector("select_multiple"),
         "date_editor": profile.selector("date_editor"),
     }
-    return FieldKind(item.evaluate(_DETECT_JS, hints))
+
+
+def detect_kind(item: Locator, profile: PortalProfile) -> FieldKind:
+    return FieldKind(item.evaluate(_DETECT_JS, _hints(profile)))
+
+
+def count_and_detect(items: Locator, profile: PortalProfile) -> tuple[int, FieldKind | None]:
+    """How many form items match, and the kind of the one there is, in a single round trip."""
+    found: dict[str, Any] = items.evaluate_all(_COUNT_AND_DETECT_JS, _hints(profile))
+    kind = found.get("kind")
+    return int(found["count"]), FieldKind(kind) if kind else None

@@ -80,23 +80,31 @@ class TreeDriver:
             self._set(self.node(path), True)
 
     def ticked(self) -> set[NodePath]:
-        """The topmost fully ticked nodes, i.e. what the filing covers."""
-        found: set[NodePath] = set()
+        """The topmost fully ticked nodes, i.e. what the filing covers (read in one go)."""
+        selectors = {
+            "node": self._node,
+            "content": self._content,
+            "children": self._children,
+            "label": self._label,
+        }
+        paths: list[list[str]] = self.tree.evaluate(_TICKED_JS, selectors)
+        return {tuple(p) for p in paths}
 
-        def walk(scope: Locator, prefix: NodePath, depth: int) -> None:
-            children = (
-                scope.locator(f":scope > {self._node}")
-                if depth == 0
-                else scope.locator(f":scope > {self._children} > {self._node}")
-            )
-            for i in range(children.count()):
-                child = children.nth(i)
-                name = child.locator(f":scope > {self._content} {self._label}").inner_text().strip()
-                state = child.get_attribute("aria-checked")
-                if state == "true":
-                    found.add((*prefix, name))
-                elif state == "mixed":
-                    walk(child, (*prefix, name), depth + 1)
 
-        walk(self.tree, (), 0)
-        return found
+_TICKED_JS = """
+(tree, s) => {
+  const out = [];
+  const own = (box) => (box ? [...box.children].filter((n) => n.matches(s.node)) : []);
+  const walk = (nodes, prefix) => {
+    for (const node of nodes) {
+      const label = node.querySelector(`:scope > ${s.content} ${s.label}`);
+      const path = [...prefix, label ? label.innerText.trim() : ''];
+      const state = node.getAttribute('aria-checked');
+      if (state === 'true') out.push(path);
+      else if (state === 'mixed') walk(own(node.querySelector(`:scope > ${s.children}`)), path);
+    }
+  };
+  walk(own(tree), []);
+  return out;
+}
+"""
