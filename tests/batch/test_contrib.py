@@ -137,3 +137,9 @@ def test_the_doc_shows_the_shipped_recipes() -> None:
         CONTRIB / "ci" / "gitlab-ci.yml",
     ):
         assert path.read_text(encoding="utf-8").strip() in doc, f"{path.name} differs from docs/batch.md"
+
+
+def test_the_readme_shows_the_cron_entry_and_the_ci_job() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in (CONTRIB / "cron" / "beian-agent", CONTRIB / "ci" / "github-actions.yml"):
+        assert path.read_text(encoding="utf-8").strip() in readme, f"{path.name} differs from README.md"
