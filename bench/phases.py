@@ -42,9 +42,20 @@ ACTIVITIES: dict[str, tuple[str, ...]] = {
         "flows.pages.products:ProductsPage.has_path",
         "flows.pages.products:ProductsPage.function_names",
     ),
-    "fill": ("flows.widgets.form:Form.fill", "flows.pages.wizard:WizardPage.tick_products"),
+    # ``Form.fill_and_read`` finds the field once, then sets it (``_set``) and reads it back (``_get``):
+    # the lookup and the setting are "fill", the reading "read_back" (innermost wins).
+    "fill": (
+        "flows.widgets.form:Form.fill",
+        "flows.widgets.form:Form.fill_and_read",
+        "flows.widgets.form:Form._set",
+        "flows.pages.wizard:WizardPage.tick_products",
+    ),
     "uploads": ("flows.widgets.controls:set_upload",),
-    "read_back": ("flows.widgets.form:Form.read", "flows.pages.wizard:WizardPage.confirmation_pairs"),
+    "read_back": (
+        "flows.widgets.form:Form.read",
+        "flows.widgets.form:Form._get",
+        "flows.pages.wizard:WizardPage.confirmation_pairs",
+    ),
     "draft_saves": ("flows.pages.wizard:WizardPage.save_draft",),
     "next_step": ("flows.pages.wizard:WizardPage.next", "flows.pages.wizard:WizardPage.current_step"),
     "screenshots": ("agent.filing_flow:FilingFlow._screenshot",),
@@ -53,7 +64,8 @@ ACTIVITIES: dict[str, tuple[str, ...]] = {
         "agent.trace:TraceRecorder.pause",
         "agent.trace:TraceRecorder.close",
     ),
-    "context": ("agent.runner:_new_context", "agent.arrival:open_context"),
+    # ``agent.runner`` imported the name, so its own binding is the one to wrap.
+    "context": ("agent.runner:open_context",),
     "ledger_evidence": (
         "agent.ledger:Ledger.record_checkpoint",
         "agent.ledger:Ledger.begin_run",
