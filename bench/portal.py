@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import subprocess
@@ -11,6 +12,8 @@ import urllib.request
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
+
+from bench.bundles import BENCH_ACCOUNTS
 
 __all__ = ["PortalProcess", "route_delta"]
 
@@ -29,9 +32,20 @@ def serve() -> None:
             print("ok", flush=True)
 
 
+def _add_bench_account(store: Any, account: str) -> None:
+    """``account`` as a copy of the seeded account ``BENCH_ACCOUNTS`` names (the mock's reset drops it)."""
+    template = BENCH_ACCOUNTS.get(account)
+    if template is None or store.entity_name(account):
+        return
+    entity = copy.deepcopy(store.get_entity(template))
+    entity["sections"]["主体基本信息"]["主体名称"] = f"{account} 基准测试主体"
+    store.add_account(account, entity)
+
+
 def _prepare(store: Any, conditions: dict[str, Any]) -> None:
     """Give each account a filed 主体信息 and the products its bundles define (no request is counted)."""
     for account, wanted in conditions.items():
+        _add_bench_account(store, account)
         entity = store.get_entity(account)
         if entity["status"] == "未填报":
             store.put_entity(account, {**entity, "status": "已通过"})

@@ -22,7 +22,7 @@ def test_batch_bundles_cycle_through_the_accounts_with_distinct_names(tmp_path: 
     bundles = batch_bundles(tmp_path, 5, "t")
     data = [read_bundle(b) for b in bundles]
     assert [d["account"] for d in data] == [
-        "demo-provider", "demo-supporter", "demo-newco", "demo-provider", "demo-supporter",
+        "demo-provider", "demo-supporter", "demo-newco", "demo-bench", "demo-provider",
     ]  # fmt: skip
     assert len({d["algorithm"]["name"] for d in data}) == 5
 
@@ -50,10 +50,13 @@ def test_step_phases_split_the_run_at_stage_events() -> None:
 def test_targets_compare_side_by_side_and_stay_pending_without_numbers() -> None:
     report = {
         "single": {"provider": {"agent": {"median_total_s": 3.0, "median_api_requests": 18},
+                                "agent-notrace": {"median_total_s": 2.5, "median_api_requests": 18},
                                 "minimal": {"median_total_s": 2.0, "median_api_requests": 13}}},
         "batch": {"agent": [
-            {"concurrency": 1, "filings_per_min": 6.0, "peak_rss_mb_per_worker": 500.0},
-            {"concurrency": 2, "filings_per_min": 10.0, "peak_rss_mb_per_worker": 300.0},
+            {"concurrency": 1, "workers": 1, "filings_per_min": 6.0, "peak_rss_mb_per_worker": 500.0,
+             "peak": {"pss_mb": 350.0}},
+            {"concurrency": 2, "workers": 2, "filings_per_min": 10.0, "peak_rss_mb_per_worker": 300.0,
+             "peak": {"pss_mb": 500.0}},
         ]},
     }  # fmt: skip
     found = {t["target"]: t for t in targets(report)}
@@ -62,4 +65,8 @@ def test_targets_compare_side_by_side_and_stay_pending_without_numbers() -> None
     assert found["batch: filings/min at concurrency 2 / concurrency 1"]["met"] is True
     assert found["batch: peak RSS per concurrent filing (MB)"]["value"] == 500.0
     assert found["batch: peak RSS per concurrent filing (MB)"]["met"] is False
+    assert found["batch: peak PSS per concurrent filing (MB)"]["value"] == 350.0
+    assert found["batch: peak PSS per concurrent filing (MB)"]["met"] is True
+    extra = found["(extra) single provider: agent, trace off / minimal time"]
+    assert extra["value"] == 1.25 and extra["extra"] is True
     assert all(t["met"] is None for t in targets({}))
