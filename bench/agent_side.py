@@ -9,12 +9,13 @@ from typing import Any
 
 from playwright.sync_api import Browser
 
+from bench.bundles import BENCH_ACCOUNTS
 from bench.phases import AgentProbe, step_phases
 from fixtures.mock_portal.seed import DEMO_PASSWORD
 
-__all__ = ["agent_available", "agent_batch", "agent_settings", "file_agent"]
+__all__ = ["agent_available", "agent_batch", "agent_settings", "file_agent", "file_agent_notrace"]
 
-ACCOUNTS = ("demo-provider", "demo-supporter", "demo-newco")
+ACCOUNTS = ("demo-provider", "demo-supporter", "demo-newco", *BENCH_ACCOUNTS)
 
 
 def agent_available() -> str | None:
@@ -29,8 +30,11 @@ def agent_available() -> str | None:
     return None
 
 
-def agent_settings(base_url: str, workdir: Path) -> Any:
-    """Settings from a config file written in ``workdir``: its own state, ledger and evidence there."""
+def agent_settings(base_url: str, workdir: Path, *, trace: str | None = None) -> Any:
+    """Settings from a config file written in ``workdir``: its own state, ledger and evidence there.
+
+    ``trace`` sets ``browser.trace`` ("snapshots", "full", "off"); None keeps the agent's default.
+    """
     from agent.settings import load_settings
 
     workdir.mkdir(parents=True, exist_ok=True)
@@ -41,6 +45,8 @@ def agent_settings(base_url: str, workdir: Path) -> Any:
         'state_dir = "state"',
         'evidence_dir = "evidence"',
     ]
+    if trace is not None:
+        lines += ["[browser]", f'trace = "{trace}"']
     for account in ACCOUNTS:
         lines += [f"[accounts.{account}]", f'username = "{account}"', f'password = "{DEMO_PASSWORD}"']
     config = workdir / "beian-agent.toml"
@@ -48,12 +54,14 @@ def agent_settings(base_url: str, workdir: Path) -> Any:
     return load_settings(config=config)
 
 
-def file_agent(bundle_dir: Path, base_url: str, workdir: Path, browser: Browser) -> dict[str, Any]:
+def file_agent(
+    bundle_dir: Path, base_url: str, workdir: Path, browser: Browser, *, trace: str | None = None
+) -> dict[str, Any]:
     """One ``run_bundle`` up to the confirmation page, in ``browser``; its outcome and its phases."""
     from agent.result import Until
     from agent.runner import RunOptions, run_bundle
 
-    settings = agent_settings(base_url, workdir)
+    settings = agent_settings(base_url, workdir, trace=trace)
     with AgentProbe() as probe:
         start = time.perf_counter()
         result = run_bundle(bundle_dir, settings, RunOptions(until=Until.CONFIRM), browser=browser)
@@ -68,6 +76,11 @@ def file_agent(bundle_dir: Path, base_url: str, workdir: Path, browser: Browser)
         "calls": probe.calls(),
         "not_probed": probe.missing,
     }
+
+
+def file_agent_notrace(bundle_dir: Path, base_url: str, workdir: Path, browser: Browser) -> dict[str, Any]:
+    """``file_agent`` with the Playwright trace off (``browser.trace = "off"``): what the trace costs."""
+    return file_agent(bundle_dir, base_url, workdir, browser, trace="off")
 
 
 def agent_batch(bundles_root: Path, base_url: str, workdir: Path, concurrency: int) -> dict[str, Any]:

@@ -101,6 +101,8 @@ def _targets_table(targets: list[dict[str, Any]]) -> Table:
         table.add_column(column, justify="left" if column == "target" else "right")
     for t in targets:
         met = "pending" if t["met"] is None else ("yes" if t["met"] else "NO")
+        if t.get("extra"):
+            met = f"{met} (info)"
         table.add_row(t["target"], _f(t["value"]), ("≤ " if t["at_most"] else "≥ ") + _f(t["limit"], 1), met)
     return table
 

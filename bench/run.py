@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.agent_side import agent_available, agent_batch, file_agent
+from bench.agent_side import agent_available, agent_batch, file_agent, file_agent_notrace
 from bench.batch import BatchRunner, batch_round, minimal_batch
 from bench.portal import PortalProcess
 from bench.report import print_report, write_report
@@ -42,6 +42,9 @@ def _args(argv: Sequence[str] | None) -> argparse.Namespace:
         action=argparse.BooleanOptionalAction,
         default=None,
         help="also run the batches with the minimal script (default: on, off with --quick)",
+    )
+    parser.add_argument(
+        "--no-trace-variant", action="store_true", help="leave out the agent with its trace off"
     )
     parser.add_argument("--no-agent", action="store_true", help="measure the minimal script only")
     parser.add_argument(
@@ -77,7 +80,11 @@ def run_bench(args: argparse.Namespace) -> dict[str, Any]:
     filers: dict[str, Filer] = {"minimal": MINIMAL}
     if why_not is None:
         _quiet_agent_logs()
-        filers = {"agent": file_agent, "minimal": MINIMAL}
+        # agent-notrace: the same agent with its Playwright trace off, measured in the same rounds, so the
+        # trace's cost is a difference taken side by side (the targets stay judged on the default agent).
+        filers = {"agent": file_agent, "agent-notrace": file_agent_notrace, "minimal": MINIMAL}
+        if args.no_trace_variant:
+            del filers["agent-notrace"]
     else:
         notes.append(f"agent not measured ({why_not}); its numbers are pending")
     reference = (

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("bench-results")
-    assert main(["--quick", "--batch", "3", "--out", str(out)]) == 0
+    # 4 filings: one for each of the batch's accounts, demo-bench (added by the bench) included.
+    assert main(["--quick", "--batch", "4", "--out", str(out)]) == 0
     latest: dict[str, Any] = json.loads((out / "latest.json").read_text(encoding="utf-8"))
     stamped = list(out.glob("bench-*.json"))
     assert len(stamped) == 1 and json.loads(stamped[0].read_text(encoding="utf-8")) == latest
@@ -28,7 +29,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def _filers() -> list[str]:
-    return ["agent", "minimal"] if agent_available() is None else ["minimal"]
+    return ["agent", "agent-notrace", "minimal"] if agent_available() is None else ["minimal"]
 
 
 def test_single_filings_have_totals_phases_and_request_counts(report: dict[str, Any]) -> None:
@@ -53,7 +54,7 @@ def test_batches_report_throughput_and_memory(report: dict[str, Any]) -> None:
     for rounds in report["batch"].values():
         assert [r["concurrency"] for r in rounds] == [1, 2]
         for r in rounds:
-            assert r["ok"] == r["filings"] == 3, r["failures"]
+            assert r["ok"] == r["filings"] == 4, r["failures"]
             assert r["filings_per_min"] > 0
             assert r["peak"]["rss_mb"] > r["peak"]["pss_mb"] > 0
             assert r["peak"]["processes"] > 2  # this process, Playwright's driver, Chromium's processes
@@ -61,8 +62,10 @@ def test_batches_report_throughput_and_memory(report: dict[str, Any]) -> None:
 
 
 def test_targets_are_computed_or_pending(report: dict[str, Any]) -> None:
-    targets = {t["target"]: t for t in report["targets"]}
-    assert len(targets) == 6
+    targets = {t["target"]: t for t in report["targets"] if not t.get("extra")}
+    assert len(targets) == 7
+    extras = [t for t in report["targets"] if t.get("extra")]
+    assert len(extras) == (2 if agent_available() is None else 0)
     for target in targets.values():
         if agent_available() is None:
             assert target["value"] > 0
