@@ -3,7 +3,6 @@ records when each bundle runs, so scheduling is tested without a browser."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 import time
@@ -14,13 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import structlog
 
-from agent import redact
 from agent.bundle import load_bundle
 from agent.exit_codes import ExitCode
 from agent.ledger import Ledger, bundle_key_for
-from agent.logging import close_log_file
 from agent.result import RunError, RunResult, RunStatus, Until
 from agent.runner import RunOptions
 from agent.settings import Settings, load_settings
@@ -35,16 +31,9 @@ PASSWORD = "Demo@2026"
 
 
 @pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    for name in list(os.environ):
-        if name.upper().startswith("BEIAN_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)  # no developer's beian-agent.toml
-    redact.clear_secrets()
-    yield
-    redact.clear_secrets()
-    close_log_file()
-    structlog.reset_defaults()
+def _in_scratch_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No developer's beian-agent.toml is picked up (env, secrets and logging: see tests/conftest.py)."""
+    monkeypatch.chdir(tmp_path)
 
 
 def make_bundle(root: Path, account: str, algorithm: str, *, directory: str | None = None) -> Path:

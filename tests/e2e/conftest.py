@@ -4,18 +4,14 @@ compare ``/__mock/state`` with a bundle field by field."""
 
 from __future__ import annotations
 
-import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import structlog
 from playwright.sync_api import Browser
 
-from agent import redact
-from agent.logging import close_log_file
 from agent.result import RunResult
 from agent.runner import RunOptions, run_bundle
 from agent.settings import Settings
@@ -28,16 +24,9 @@ BUNDLES = {"provider": "provider-basic", "supporter": "supporter-basic", "newco"
 
 
 @pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    for name in list(os.environ):
-        if name.upper().startswith("BEIAN_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)  # no developer's beian-agent.toml
-    redact.clear_secrets()
-    yield
-    redact.clear_secrets()
-    close_log_file()
-    structlog.reset_defaults()
+def _in_scratch_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No developer's beian-agent.toml is picked up (env, secrets and logging: see tests/conftest.py)."""
+    monkeypatch.chdir(tmp_path)
 
 
 @pytest.fixture
