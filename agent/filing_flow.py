@@ -169,19 +169,16 @@ class FilingFlow:
         page.wait_loaded()
         for i, product in enumerate(products.define):
             base = f"products.define[{i}]"
-            if not page.has_product(product.name):
-                self._retry("新增产品", partial(page.add_product, self.bundle.fields(base)))
+            # Each ensure_* looks before it adds, so a retry after a lost answer never adds twice.
+            self._retry("新增产品", partial(page.ensure_product, product.name, self.bundle.fields(base)))
             for j, path in enumerate(product.paths):
                 here = f"{base}.paths[{j}]"
-                if not page.has_path(product.name, path.path):
-                    fields = self.bundle.fields(here)
-                    self._retry("添加功能访问路径", partial(page.add_path, product.name, fields))
-                existing = page.function_names(product.name, path.path)
+                add_path = partial(page.ensure_path, product.name, path.path, self.bundle.fields(here))
+                self._retry("添加功能访问路径", add_path)
                 for k, function in enumerate(path.functions):
-                    if function.name in existing:
-                        continue
                     fields = self.bundle.fields(f"{here}.functions[{k}]")
-                    self._retry("添加功能", partial(page.add_function, product.name, path.path, fields))
+                    add = partial(page.ensure_function, product.name, path.path, function.name, fields)
+                    self._retry("添加功能", add)
         self.products_done = True
         self._checkpoint(Checkpoint.PRODUCTS, Status.RUNNING)
         self.shell.go_home()

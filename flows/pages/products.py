@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from playwright.sync_api import Locator, expect
 
 from agent.bundle import FormEntry
+from agent.errors import PortalError
 from flows.pages.base import PortalPage
 from flows.pages.specs import spec_of
 from flows.pages.tables import list_rows
@@ -56,7 +57,13 @@ class ProductsPage(PortalPage):
         form = self.ctx.form()
         for entry in entries:
             form.fill(spec_of(entry), dialog)
-        self.call_portal(lambda: self.button("save_product", dialog).click(), what)
+        try:
+            self.call_portal(lambda: self.button("save_product", dialog).click(), what)
+        except PortalError:
+            # Leave the page as it was, so that a retry (or a person) starts from a closed dialog.
+            self.button("cancel", dialog).click()
+            expect(dialog).to_have_count(0)
+            raise
         expect(dialog).to_have_count(0)
 
     def add_product(self, entries: Sequence[FormEntry]) -> None:
@@ -70,3 +77,16 @@ class ProductsPage(PortalPage):
         card = self._block(product, "add_path").first
         block = self._block(path, "add_function", card).first
         self._dialog_save(self.button("add_function", block), entries, "添加功能")
+
+    # -- idempotent additions: safe to repeat after an unclear answer ------------------------------
+    def ensure_product(self, name: str, entries: Sequence[FormEntry]) -> None:
+        if not self.has_product(name):
+            self.add_product(entries)
+
+    def ensure_path(self, product: str, path: str, entries: Sequence[FormEntry]) -> None:
+        if not self.has_path(product, path):
+            self.add_path(product, entries)
+
+    def ensure_function(self, product: str, path: str, name: str, entries: Sequence[FormEntry]) -> None:
+        if name not in self.function_names(product, path):
+            self.add_function(product, path, entries)

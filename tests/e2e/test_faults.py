@@ -16,7 +16,15 @@ from agent.settings import Settings
 from fixtures.mock_portal import MockPortal
 
 from .conftest import Runner
-from .helpers import When, account_state, checkpoint_reached, filing_problems, ledger_entry, the_one_filing
+from .helpers import (
+    When,
+    account_state,
+    checkpoint_reached,
+    filing_problems,
+    ledger_entry,
+    products_problems,
+    the_one_filing,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -76,6 +84,25 @@ def test_failing_writes_are_retried_to_the_end(
     assert counters["by_route"]["POST /api/filing/save"] > FAULT_FREE_SAVES, "no save was retried"
     filing = the_one_filing(portal, bundle)
     assert filing_problems(bundle, filing) == []
+
+
+def test_products_are_created_once_while_writes_fail(
+    portal: MockPortal, run: Runner, bundle_copy: Callable[[str], Path]
+) -> None:
+    directory = bundle_copy("provider")
+    bundle = load_bundle(directory)
+    portal.set_faults(fail_rate=0.35, fail_mode="errno", seed=3)
+
+    result = run(directory)
+
+    assert result.status is RunStatus.READY, result.errors
+    state = portal.state()
+    routes = state["counters"]["by_route"].items()
+    product_writes = sum(n for route, n in routes if route.startswith("POST /api/product/"))
+    defined = 1 + 2 + 3  # the bundle's product, its two paths and three functions
+    assert product_writes > defined, "no product write was retried"
+    assert products_problems(bundle, account_state(portal, "demo-provider")["products"]) == []
+    assert filing_problems(bundle, the_one_filing(portal, bundle)) == []
 
 
 def test_a_page_that_drops_a_value_fails_the_read_back(
