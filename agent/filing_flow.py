@@ -156,7 +156,7 @@ class FilingFlow:
             if wrong:
                 raise ReadBackMismatch(wrong[0], "主体信息", "(bundle value)", "(page value)", personal=True)
             self._screenshot("entity", personal=True)
-            self._retry("submit 主体信息", page.submit)
+            self._retry("submit 主体信息", page.ensure_submitted)
         self.entity_done = True
         self._checkpoint(Checkpoint.ENTITY, Status.RUNNING)
         self.shell.go_home()

@@ -48,6 +48,11 @@ class EntityPage(PortalPage):
     def submit(self) -> None:
         self.call_portal(lambda: self.button("entity_submit").click(), "submit 主体信息")
 
+    def ensure_submitted(self) -> None:
+        """Submit unless the page already shows it filed: safe to repeat after an unclear answer."""
+        if not self.is_filed():
+            self.submit()
+
     def filed_values(self, sections: Sequence[EntitySection]) -> dict[str, str]:
         """What the read-only view shows, keyed by bundle path."""
         shown: dict[str, str] = {}
