@@ -72,6 +72,7 @@ def _batch_table(batch: dict[str, Any]) -> Table:
     for column in (
         "filer", "concurrency", "workers", "ok", "wall s", "filings/min", "speed-up",
         "peak RSS MB", "RSS MB/worker", "peak PSS MB", "API req/filing", "CPU s/filing", "cores used",
+        "portal cores",
     ):  # fmt: skip
         table.add_column(column, justify="left" if column == "filer" else "right")
     for filer, rounds in batch.items():
@@ -91,6 +92,7 @@ def _batch_table(batch: dict[str, Any]) -> Table:
                 _f(r["api_requests_per_filing"], 1),
                 _f(r.get("cpu_s_per_filing"), 1),
                 _f(r.get("cores_used")),
+                _f(r.get("portal_cores_used")),
             )
     return table
 

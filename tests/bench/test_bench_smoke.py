@@ -59,6 +59,7 @@ def test_batches_report_throughput_and_memory(report: dict[str, Any]) -> None:
             assert r["peak"]["rss_mb"] > r["peak"]["pss_mb"] > 0
             assert r["peak"]["processes"] > 2  # this process, Playwright's driver, Chromium's processes
             assert r["api_requests_per_filing"] > 0
+            assert r["cpu_s_per_filing"] > 0 and r["portal_cpu_s_per_filing"] > 0
 
 
 def test_targets_are_computed_or_pending(report: dict[str, Any]) -> None:
