@@ -52,6 +52,9 @@ def open_context(
 
 
 def page_context(page: Page, settings: Settings) -> PageContext:
+    # The flows' waits on the page (``expect``) get the same patience as their actions; a slow portal
+    # needs more than Playwright's 5 s default. The option is process-wide, as the settings are.
+    expect.set_options(timeout=settings.timeouts.action_ms)
     return PageContext(
         page=page,
         profile=settings.profile(),
@@ -85,10 +88,11 @@ def arrive(
     On the login form, log in with the configured password if the account allows it, save the session
     and return True; otherwise raise ``LoginRequired``. Returns False when the saved session was enough.
     ``before_password`` runs just before the password is typed (e.g. to pause a trace); ``timeout_ms``
-    bounds the first wait (None: Playwright's ``expect`` default).
+    bounds the first wait (None: the navigation timeout).
     """
     login = LoginPage(ctx)
-    expect(login.button("login_button").or_(landing).first).to_be_visible(timeout=timeout_ms)
+    first_wait = timeout_ms if timeout_ms is not None else ctx.navigation_timeout_ms
+    expect(login.button("login_button").or_(landing).first).to_be_visible(timeout=first_wait)
     if not login.is_current():
         return False
     account = settings.account(account_name)
