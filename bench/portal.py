@@ -8,12 +8,12 @@ import os
 import subprocess
 import sys
 import tempfile
-import urllib.request
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
 from bench.bundles import BENCH_ACCOUNTS
+from fixtures.mock_portal.runner import call_test_route
 
 __all__ = ["PortalProcess", "route_delta"]
 
@@ -118,16 +118,7 @@ class PortalProcess:
 
     # -- test-only routes ---------------------------------------------------------------------------
     def _mock(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(
-            self.url + path.lstrip("/"),
-            data=data,
-            method=method,
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            result: dict[str, Any] = json.loads(response.read())
-        return result
+        return call_test_route(self.url, method, path, body)
 
     def state(self) -> dict[str, Any]:
         return self._mock("GET", "/__mock/state")
