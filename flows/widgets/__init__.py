@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flows.widgets.collapse import open_section
 from flows.widgets.form import FieldSpec, FieldValue, Form, same_value
-from flows.widgets.kinds import FieldKind, detect_kind
+from flows.widgets.kinds import FieldKind, count_and_detect
 from flows.widgets.locate import exact_text, form_item, section_scope
 from flows.widgets.tree import TreeDriver
 
@@ -14,7 +14,7 @@ __all__ = [
     "FieldValue",
     "Form",
     "TreeDriver",
-    "detect_kind",
+    "count_and_detect",
     "exact_text",
     "form_item",
     "open_section",

@@ -12,7 +12,7 @@ from playwright.sync_api import Locator, Page, expect
 from agent.profile import PortalProfile
 from flows.errors import NotOnScreen
 from flows.widgets import controls
-from flows.widgets.kinds import FieldKind, count_and_detect, detect_kind
+from flows.widgets.kinds import FieldKind, count_and_detect
 from flows.widgets.locate import form_item
 from flows.widgets.rows import read_rows, set_rows
 
@@ -69,9 +69,6 @@ class Form:
             where = "on the page" if scope is None else "in this section"
             raise NotOnScreen(f"found {count} fields labelled {self.profile.label(label)!r} {where}")
         return items, kind
-
-    def kind(self, item: Locator) -> FieldKind:
-        return detect_kind(item, self.profile)
 
     def on_screen(self, spec: FieldSpec, kind: FieldKind) -> FieldValue:
         """The bundle's value as the control shows it (是/否 for booleans on radios)."""

@@ -13,7 +13,7 @@ from playwright.sync_api import Locator
 
 from agent.profile import PortalProfile
 
-__all__ = ["FieldKind", "count_and_detect", "detect_kind"]
+__all__ = ["FieldKind", "count_and_detect"]
 
 
 class FieldKind(StrEnum):
@@ -65,10 +65,6 @@ def _hints(profile: PortalProfile) -> dict[str, Any]:
         "select_multiple": profile.selector("select_multiple"),
         "date_editor": profile.selector("date_editor"),
     }
-
-
-def detect_kind(item: Locator, profile: PortalProfile) -> FieldKind:
-    return FieldKind(item.evaluate(_DETECT_JS, _hints(profile)))
 
 
 def count_and_detect(items: Locator, profile: PortalProfile) -> tuple[int, FieldKind | None]:
