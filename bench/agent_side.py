@@ -21,12 +21,12 @@ ACCOUNTS = ("demo-provider", "demo-supporter", "demo-newco", *BENCH_ACCOUNTS)
 def agent_available() -> str | None:
     """None when the agent's runner and batch can run; else why not."""
     try:
-        from agent.batch import run_batch  # noqa: F401
-        from agent.runner import run_bundle
+        from agent.batch.entry import run_batch  # noqa: F401
+        from agent.run.runner import run_bundle
     except ImportError as exc:
         return f"cannot import the agent's runner or batch: {exc}"
     if "raise NotImplementedError" in inspect.getsource(run_bundle):
-        return "agent.runner.run_bundle is not implemented yet"
+        return "agent.run.runner.run_bundle is not implemented yet"
     return None
 
 
@@ -59,7 +59,7 @@ def file_agent(
 ) -> dict[str, Any]:
     """One ``run_bundle`` up to the confirmation page, in ``browser``; its outcome and its phases."""
     from agent.result import Until
-    from agent.runner import RunOptions, run_bundle
+    from agent.run.runner import RunOptions, run_bundle
 
     settings = agent_settings(base_url, workdir, trace=trace)
     with AgentProbe() as probe:
@@ -85,7 +85,7 @@ def file_agent_notrace(bundle_dir: Path, base_url: str, workdir: Path, browser: 
 
 def agent_batch(bundles_root: Path, base_url: str, workdir: Path, concurrency: int) -> dict[str, Any]:
     """``run_batch`` over every bundle under ``bundles_root``; how many reached the confirmation page."""
-    from agent.batch import BatchOptions, run_batch
+    from agent.batch.entry import BatchOptions, run_batch
     from agent.result import Until
 
     settings = agent_settings(base_url, workdir)

@@ -14,7 +14,7 @@ from typing import Any
 import psutil
 from playwright.sync_api import sync_playwright
 
-from agent.browser import launch_options
+from agent.run.browser import launch_options
 from bench.bundles import batch_bundles, conditions
 from bench.memory import TreeSampler
 from bench.minimal import file_minimal

@@ -73,8 +73,8 @@ class ProtocolCounter:
 
 # What ``--without`` can switch off in the agent for an experiment, and the functions made no-ops for it.
 SWITCHES = {
-    "trace": ("agent.trace:TraceRecorder.resume", "agent.trace:TraceRecorder.pause"),
-    "screenshots": ("agent.filing_flow:FilingFlow._screenshot",),
+    "trace": ("agent.run.trace:TraceRecorder.resume", "agent.run.trace:TraceRecorder.pause"),
+    "screenshots": ("agent.run.filing_flow:FilingFlow._screenshot",),
 }
 
 

@@ -31,7 +31,7 @@ __all__ = ["ACTIVITIES", "STAGES", "AgentProbe", "step_phases"]
 
 # phase: "module:attribute.path" of the functions charged to it
 ACTIVITIES: dict[str, tuple[str, ...]] = {
-    "login": ("flows.pages.login:LoginPage.log_in", "agent.session_store:save"),
+    "login": ("flows.pages.login:LoginPage.log_in", "agent.state.session_store:save"),
     "navigation": (
         "flows.pages.shell:Shell.open_entry",
         "flows.pages.shell:Shell.go_home",
@@ -58,22 +58,22 @@ ACTIVITIES: dict[str, tuple[str, ...]] = {
     ),
     "draft_saves": ("flows.pages.wizard:WizardPage.save_draft",),
     "next_step": ("flows.pages.wizard:WizardPage.next", "flows.pages.wizard:WizardPage.current_step"),
-    "screenshots": ("agent.filing_flow:FilingFlow._screenshot",),
+    "screenshots": ("agent.run.filing_flow:FilingFlow._screenshot",),
     "trace": (
-        "agent.trace:TraceRecorder.resume",
-        "agent.trace:TraceRecorder.pause",
-        "agent.trace:TraceRecorder.close",
+        "agent.run.trace:TraceRecorder.resume",
+        "agent.run.trace:TraceRecorder.pause",
+        "agent.run.trace:TraceRecorder.close",
     ),
-    # ``agent.runner`` imported the name, so its own binding is the one to wrap.
-    "context": ("agent.runner:open_context",),
+    # ``agent.run.runner`` imported the name, so its own binding is the one to wrap.
+    "context": ("agent.run.runner:open_context",),
     "ledger_evidence": (
-        "agent.ledger:Ledger.record_checkpoint",
-        "agent.ledger:Ledger.begin_run",
-        "agent.ledger:Ledger.finish_run",
-        "agent.evidence:EvidenceDir.create",
-        "agent.evidence:EvidenceDir.write_result",
-        "agent.evidence:EvidenceDir.seal",
-        "agent.runner:load_bundle",
+        "agent.state.ledger:Ledger.record_checkpoint",
+        "agent.state.ledger:Ledger.begin_run",
+        "agent.state.ledger:Ledger.finish_run",
+        "agent.run.evidence:EvidenceDir.create",
+        "agent.run.evidence:EvidenceDir.write_result",
+        "agent.run.evidence:EvidenceDir.seal",
+        "agent.run.runner:load_bundle",
     ),
 }
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, sync_playwright
 
-from agent.browser import launch_options
+from agent.run.browser import launch_options
 from bench.bundles import PROVIDER, SUPPORTER, conditions, read_bundle, variant
 from bench.minimal import file_minimal
 from bench.portal import PortalProcess, route_delta

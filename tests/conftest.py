@@ -11,8 +11,8 @@ import pytest
 import structlog
 
 from agent import redact
-from agent.browser import launch_options
 from agent.logging import close_log_file
+from agent.run.browser import launch_options
 from fixtures.mock_portal import MockPortal
 
 

@@ -16,10 +16,10 @@ import pytest
 
 from agent.bundle import load_bundle
 from agent.exit_codes import ExitCode
-from agent.ledger import Ledger, bundle_key_for
 from agent.result import RunError, RunResult, RunStatus, Until
-from agent.runner import RunOptions
+from agent.run.runner import RunOptions
 from agent.settings import Settings, load_settings
+from agent.state.ledger import Ledger, bundle_key_for
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "bundles"
 SOURCES = {

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from agent.batch import BatchOptions, BatchReport, batch_exit_code, run_batch
-from agent.batch_plan import BatchItem, Outcome
+from agent.batch.entry import BatchOptions, BatchReport, batch_exit_code, run_batch
+from agent.batch.lock import RunLock
+from agent.batch.plan import BatchItem, Outcome
 from agent.errors import LockHeld, SettingsError
 from agent.exit_codes import ExitCode
-from agent.ledger import Ledger, bundle_key_for
-from agent.lock import RunLock
 from agent.result import RunResult, Until
+from agent.state.ledger import Ledger, bundle_key_for
 
 from .conftest import FIXTURES, FakeRunner, make_bundle, make_settings, no_browser
 

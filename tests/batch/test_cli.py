@@ -8,10 +8,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from agent import batch as batch_module
-from agent.commands import batch as batch_command
-from agent.commands import status as status_command
-from agent.lock import RunLock
+from agent.batch import entry as batch_module
+from agent.batch.lock import RunLock
+from agent.cli import batch as batch_command
+from agent.cli import status as status_command
 
 from .conftest import FakeRunner, make_bundle, no_browser
 
@@ -104,7 +104,7 @@ def test_status_before_and_after_a_batch(app: typer.Typer, config: Path, tmp_pat
 
 
 def test_cli_registers_batch_and_status() -> None:
-    from agent.cli import app as real_app
+    from agent.cli.app import app as real_app
 
     names = {command.name for command in real_app.registered_commands}
     assert {"batch", "status"} <= names

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import typer
 
-from agent.commands import batch as batch_command
+from agent.cli import batch as batch_command
 from fixtures.mock_portal import MockPortal
 
 from .conftest import PASSWORD, make_bundle

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from agent.bundle import load_bundle
-from agent.ledger import Ledger, Status
+from agent.state.ledger import Ledger, Status
 from fixtures.mock_portal import MockPortal
 
 from .conftest import FIXTURES, make_bundle

@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from agent.batch.lock import RunLock
 from agent.exit_codes import ExitCode
-from agent.lock import RunLock
 
 from .conftest import make_bundle
 from .e2e_helpers import child_env, run_cli, write_config
@@ -15,7 +15,7 @@ from .e2e_helpers import child_env, run_cli, write_config
 HOLDER = """
 import sys
 from pathlib import Path
-from agent.lock import RunLock
+from agent.batch.lock import RunLock
 lock = RunLock(Path(sys.argv[1]), command="beian-agent batch /srv/beian/bundles")
 lock.acquire()
 print("held", flush=True)

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from agent.batch import BatchOptions, run_batch
-from agent.batch_plan import Outcome, discover_bundles, ledger_decision
+from agent.batch.entry import BatchOptions, run_batch
+from agent.batch.plan import Outcome, discover_bundles, ledger_decision
 from agent.errors import SettingsError
-from agent.ledger import LedgerEntry, Status
 from agent.result import Until
+from agent.state.ledger import LedgerEntry, Status
 
 from .conftest import FIXTURES, FakeRunner, make_bundle, make_settings, no_browser
 

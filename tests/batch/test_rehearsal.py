@@ -5,7 +5,7 @@ import urllib.request
 from pathlib import Path
 
 from agent.bundle import load_bundle
-from agent.rehearsal import mock_rehearsal
+from agent.run.rehearsal import mock_rehearsal
 from fixtures.mock_portal import DEMO_PASSWORD
 
 from .conftest import make_bundle, make_settings

@@ -4,9 +4,9 @@ import io
 import json
 from pathlib import Path
 
-from agent.batch import BatchOptions, run_batch
-from agent.batch_plan import Outcome
-from agent.report import print_summary, report_document, write_reports
+from agent.batch.entry import BatchOptions, run_batch
+from agent.batch.plan import Outcome
+from agent.batch.report import print_summary, report_document, write_reports
 
 from .conftest import FakeRunner, make_bundle, make_settings, no_browser
 
@@ -72,7 +72,7 @@ def test_progress_bar_and_log_lines_follow_the_batch(tmp_path: Path) -> None:
     from rich.console import Console
     from structlog.testing import capture_logs
 
-    from agent.report import LogProgress, RichProgress
+    from agent.batch.report import LogProgress, RichProgress
 
     root = tmp_path / "bundles"
     make_bundle(root, "demo-provider", "甲")

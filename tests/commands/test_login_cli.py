@@ -8,10 +8,10 @@ import pytest
 import typer
 from playwright.sync_api import Browser, Page
 
-from agent.commands import login
-from agent.manual_login import PageHook, manual_login, unattended_reason
+from agent.cli import login
 from agent.result import RunStatus, Until
-from agent.runner import RunOptions, run_bundle
+from agent.run.manual_login import PageHook, manual_login, unattended_reason
+from agent.run.runner import RunOptions, run_bundle
 from agent.settings import load_settings
 from fixtures.mock_portal import DEMO_PASSWORD, MockPortal
 
@@ -23,7 +23,7 @@ BUNDLES = Path(__file__).resolve().parents[2] / "fixtures" / "bundles"
 @pytest.fixture
 def app() -> typer.Typer:
     app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-    app.callback()(lambda: None)  # a group, so "login" stays a named subcommand as in agent.cli
+    app.callback()(lambda: None)  # a group, so "login" stays a named subcommand as in agent.cli.app
     login.register(app)
     return app
 

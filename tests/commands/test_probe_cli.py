@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 import typer
 
-from agent.commands import probe
-from agent.probe import PAGES, check_profile, expected_for
+from agent.cli import probe
 from agent.profile import ProfileError, default_profile, load_profile
+from agent.run.probe import PAGES, check_profile, expected_for
 from fixtures.mock_portal import MockPortal
 
 from .portal_config import closed_url, invoke, put_draft, write_config, writes
@@ -20,7 +20,7 @@ PROVIDER = "服务提供者"
 @pytest.fixture
 def app() -> typer.Typer:
     app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-    app.callback()(lambda: None)  # a group, so "probe" stays a named subcommand as in agent.cli
+    app.callback()(lambda: None)  # a group, so "probe" stays a named subcommand as in agent.cli.app
     probe.register(app)
     return app
 

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from agent.result import RunResult
-from agent.runner import RunOptions, run_bundle
+from agent.run.runner import RunOptions, run_bundle
 from agent.settings import Settings
 from fixtures.mock_portal import MockPortal
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from agent.bundle import Bundle
-from agent.ledger import Ledger, LedgerEntry, bundle_key_for
 from agent.settings import Settings, load_settings
+from agent.state.ledger import Ledger, LedgerEntry, bundle_key_for
 from fixtures.mock_portal import DEMO_PASSWORD, MockPortal
 
 ACCOUNTS = ("demo-provider", "demo-supporter", "demo-newco")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from agent.runner import RunOptions, run_bundle
+from agent.run.runner import RunOptions, run_bundle
 from tests.e2e.helpers import make_settings
 
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from agent.bundle import load_bundle
-from agent.ledger import Status
 from agent.result import RunStatus
 from agent.settings import Settings
+from agent.state.ledger import Status
 from fixtures.mock_portal import MockPortal
 
 from .conftest import Runner

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from agent.bundle import load_bundle
-from agent.ledger import Status
 from agent.result import RunStatus
 from agent.settings import Settings
+from agent.state.ledger import Status
 from fixtures.mock_portal import DEMO_PASSWORD, MockPortal
 
 from .conftest import Runner

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from agent.bundle import load_bundle
-from agent.ledger import Ledger, Status, bundle_key_for
 from agent.result import RunStatus
 from agent.settings import Settings
+from agent.state.ledger import Ledger, Status, bundle_key_for
 from fixtures.mock_portal import MockPortal
 
 from .conftest import Runner

@@ -9,11 +9,11 @@ import pytest
 from typer.testing import CliRunner
 
 from agent.bundle import load_bundle
-from agent.cli import app
+from agent.cli.app import app
 from agent.exit_codes import ExitCode
-from agent.ledger import Ledger, Status, bundle_key_for
 from agent.result import RunStatus
 from agent.settings import Settings
+from agent.state.ledger import Ledger, Status, bundle_key_for
 from fixtures.mock_portal import MockPortal
 
 from .conftest import Runner

@@ -6,8 +6,9 @@ import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
-from agent.evidence import EvidenceDir, slugify, write_private
+from agent.files import slugify, write_private
 from agent.redact import register_secret
+from agent.run.evidence import EvidenceDir
 
 
 def mode(path: Path) -> int:

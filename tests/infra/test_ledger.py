@@ -9,7 +9,7 @@ import pytest
 
 from agent.errors import AlreadySubmitted, AmbiguousSubmission
 from agent.exit_codes import ExitCode
-from agent.ledger import InvalidTransition, Ledger, Status, bundle_key_for
+from agent.state.ledger import InvalidTransition, Ledger, Status, bundle_key_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -162,7 +162,7 @@ _PROCESS = """
 import sys
 from pathlib import Path
 from agent.errors import AmbiguousSubmission
-from agent.ledger import Ledger
+from agent.state.ledger import Ledger
 
 ledger = Ledger(Path(sys.argv[1]))
 run = ledger.begin_run("proc " + sys.argv[2])

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from structlog.testing import capture_logs
 
+from agent.batch.lock import RunLock
 from agent.errors import LockHeld
 from agent.exit_codes import ExitCode
-from agent.lock import RunLock
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 _HOLDER = """
 import os, sys
 from pathlib import Path
-from agent.lock import RunLock
+from agent.batch.lock import RunLock
 
 lock = RunLock(Path(sys.argv[1]), command="batch nightly")
 lock.acquire()

@@ -4,7 +4,7 @@ import pytest
 from structlog.testing import capture_logs
 
 from agent.errors import PortalUnreachable, TransientPortalError
-from agent.retry import retry_transient, transient_retry
+from agent.run.retry import retry_transient, transient_retry
 from agent.settings import RetrySettings
 
 POLICY = RetrySettings(attempts=4, initial_wait_s=0.5, max_wait_s=2.0)

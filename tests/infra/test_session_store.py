@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser
 from structlog.testing import capture_logs
 
-from agent import session_store
+from agent.state import session_store
 
 STATE = {"cookies": [{"name": "sid", "value": "abc", "domain": "127.0.0.1", "path": "/"}], "origins": []}
 

@@ -12,7 +12,7 @@ from urllib.request import urlopen
 
 
 def test_mock_portal_command_prints_its_url_first_and_stops_on_sigterm(tmp_path: Path) -> None:
-    command = [sys.executable, "-c", "from agent.cli import main; main()", "mock-portal", "--port", "0"]
+    command = [sys.executable, "-c", "from agent.cli.app import main; main()", "mock-portal", "--port", "0"]
     command += ["--state", str(tmp_path), "--latency-ms", "5", "--fail-rate", "0.25", "--session-ttl", "600"]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

@@ -24,10 +24,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from agent import __version__
-from agent.batch import BatchReport
-from agent.batch_plan import BatchItem, BatchPlan
+from agent.batch.entry import BatchReport
+from agent.batch.plan import BatchItem, BatchPlan
 from agent.bundle import Bundle
-from agent.evidence import write_private
+from agent.files import write_private
 from agent.redact import redact, redact_text
 from agent.settings import Settings
 

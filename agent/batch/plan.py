@@ -16,10 +16,10 @@ from typing import Any
 from agent.bundle import FILING_TOML, Bundle, BundleError, BundleInvalid, load_bundle
 from agent.errors import SettingsError
 from agent.exit_codes import ExitCode
-from agent.ledger import Ledger, LedgerEntry, Status, bundle_key_for
 from agent.profile import PortalProfile
 from agent.result import Until
 from agent.settings import Settings
+from agent.state.ledger import Ledger, LedgerEntry, Status, bundle_key_for
 
 __all__ = [
     "OK_OUTCOMES",

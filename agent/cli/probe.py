@@ -10,12 +10,12 @@ from typing import Annotated
 import typer
 from playwright.sync_api import Error as PlaywrightError
 
-from agent.arrival import pick_account
 from agent.errors import BeianError, SettingsError
 from agent.exit_codes import ExitCode
 from agent.logging import configure_logging
-from agent.probe import ProbeReport, check_profile, run_probe
 from agent.profile import ProfileError
+from agent.run.arrival import pick_account
+from agent.run.probe import ProbeReport, check_profile, run_probe
 from agent.settings import load_settings
 
 __all__ = ["human", "probe", "register"]

@@ -10,11 +10,11 @@ from typing import Annotated
 import typer
 from playwright.sync_api import Error as PlaywrightError
 
-from agent.arrival import pick_account
 from agent.errors import BeianError, SettingsError
 from agent.exit_codes import ExitCode
 from agent.logging import configure_logging
-from agent.manual_login import manual_login, unattended_reason
+from agent.run.arrival import pick_account
+from agent.run.manual_login import manual_login, unattended_reason
 from agent.settings import load_settings
 
 __all__ = ["login", "register"]

@@ -1,7 +1,7 @@
 """Retry policies for portal work that is safe to repeat: navigation, page loads, draft saves.
 
 Never for 提交: after an uncertain submit the portal's state is read back instead, and an ambiguous
-outcome goes to a person (see ``agent.ledger``).
+outcome goes to a person (see ``agent.state.ledger``).
 """
 
 from __future__ import annotations

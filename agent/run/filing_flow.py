@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING, TypeVar
 
 import structlog
 
-from agent import session_store
-from agent.arrival import arrive
 from agent.bundle import Bundle, FormEntry, label_of
 from agent.bundle.models import TechnicalService
 from agent.errors import (
@@ -20,9 +18,11 @@ from agent.errors import (
     TransientPortalError,
 )
 from agent.exit_codes import ExitCode
-from agent.ledger import Checkpoint, Ledger, Status
 from agent.result import RunError, RunResult, RunStatus, Until
-from agent.retry import transient_retry
+from agent.run.arrival import arrive
+from agent.run.retry import transient_retry
+from agent.state import session_store
+from agent.state.ledger import Checkpoint, Ledger, Status
 from flows.pages.base import PageContext
 from flows.pages.entity import EntityPage, display_text
 from flows.pages.filings import FilingRow, FilingsPage
@@ -31,10 +31,10 @@ from flows.pages.shell import Shell
 from flows.pages.wizard import FieldReadBack, WizardPage
 
 if TYPE_CHECKING:
-    from agent.evidence import EvidenceDir
-    from agent.runner import RunOptions
+    from agent.run.evidence import EvidenceDir
+    from agent.run.runner import RunOptions
+    from agent.run.trace import TraceRecorder
     from agent.settings import Settings
-    from agent.trace import TraceRecorder
 
 __all__ = ["DuplicateDrafts", "FilingFlow"]
 

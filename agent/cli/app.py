@@ -1,10 +1,10 @@
-"""The ``beian-agent`` command line. Each subcommand lives in its own module under ``agent.commands``."""
+"""The ``beian-agent`` command line. Each subcommand lives in its own module of ``agent.cli``."""
 
 from __future__ import annotations
 
-import importlib
-
 import typer
+
+from agent.cli import batch, init, login, mock_portal, probe, status, submit, validate
 
 __all__ = ["app", "main"]
 
@@ -17,19 +17,8 @@ app = typer.Typer(
 )
 
 # Each module defines ``register(app)``; the order here is the order of ``--help``.
-_COMMAND_MODULES: tuple[str, ...] = (
-    "validate",
-    "init",
-    "mock_portal",
-    "submit",
-    "batch",
-    "status",
-    "probe",
-    "login",
-)
-
-for _name in _COMMAND_MODULES:
-    importlib.import_module(f"agent.commands.{_name}").register(app)
+for _command in (validate, init, mock_portal, submit, batch, status, probe, login):
+    _command.register(app)
 
 
 def main() -> None:

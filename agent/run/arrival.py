@@ -1,7 +1,7 @@
 """Arriving at the portal as an account: open it, and log in only when it asks and the account allows it.
 
 Shared by the filing flow, ``probe`` and ``login``: the first page shows either the login form or the
-logged-in application, and a saved session (see ``agent.session_store``) decides which.
+logged-in application, and a saved session (see ``agent.state.session_store``) decides which.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import structlog
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
-from agent import session_store
 from agent.errors import LoginRequired, PortalUnreachable, SettingsError
 from agent.settings import Settings
+from agent.state import session_store
 from flows.pages.base import PageContext
 from flows.pages.login import LoginPage
 

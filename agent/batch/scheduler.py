@@ -19,13 +19,13 @@ from typing import Any, Protocol
 import structlog
 from playwright.sync_api import Browser
 
-from agent.batch_plan import BatchItem, BatchPlan, Outcome
+from agent.batch.plan import BatchItem, BatchPlan, Outcome
 from agent.bundle import Bundle
 from agent.exit_codes import ExitCode
-from agent.ledger import Ledger, bundle_key_for
 from agent.result import RunResult, RunStatus, Until
-from agent.runner import RunOptions
+from agent.run.runner import RunOptions
 from agent.settings import Settings
+from agent.state.ledger import Ledger, bundle_key_for
 
 __all__ = ["BatchObserver", "BatchOptions", "BrowserFactory", "Runner", "Scheduler"]
 

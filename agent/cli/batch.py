@@ -15,13 +15,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from agent.batch import BatchObserver, BatchOptions, BatchReport, run_batch
-from agent.batch_plan import discover_bundles
+from agent.batch.entry import BatchObserver, BatchOptions, BatchReport, run_batch
+from agent.batch.plan import discover_bundles
+from agent.batch.report import LogProgress, RichProgress, print_summary, report_document, write_reports
 from agent.bundle import Bundle, BundleInvalid, load_bundle
 from agent.errors import BeianError, LockHeld
 from agent.exit_codes import ExitCode
 from agent.logging import configure_logging
-from agent.report import LogProgress, RichProgress, print_summary, report_document, write_reports
 from agent.result import Until
 from agent.settings import Settings, load_settings
 
@@ -138,7 +138,7 @@ def batch(
         with ExitStack() as stack:
             run_settings: Settings = settings
             if mock:
-                from agent.rehearsal import mock_rehearsal
+                from agent.run.rehearsal import mock_rehearsal
 
                 run_settings = stack.enter_context(
                     mock_rehearsal(_valid_bundles(paths), settings, state_dir=state_dir)

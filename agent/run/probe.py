@@ -20,11 +20,11 @@ from playwright.sync_api import Browser, Request
 from playwright.sync_api import Error as PlaywrightError
 from pydantic import BaseModel
 
-from agent.arrival import arrive, open_context, open_portal, page_context
-from agent.browser import launched
 from agent.bundle import Filing, meta_of
 from agent.exit_codes import ExitCode
 from agent.profile import PortalProfile, ProfileError
+from agent.run.arrival import arrive, open_context, open_portal, page_context
+from agent.run.browser import launched
 from agent.settings import Settings
 from flows.pages.base import PageContext
 from flows.pages.probe import Expected, ProbePage

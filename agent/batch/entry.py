@@ -1,6 +1,6 @@
 """Many bundles in one unattended run: the lock, per-account serialisation, bounded parallelism.
 
-``run_batch`` takes the run lock of the state directory, plans (``agent.batch_plan``), then hands whole
+``run_batch`` takes the run lock of the state directory, plans (``agent.batch.plan``), then hands whole
 account groups to at most ``concurrency`` worker threads. A worker runs its group's bundles one after
 the other, because the portal keeps one session per entity; different accounts run side by side, each
 worker in its own Playwright instance and browser (the sync API is bound to the thread that started it),
@@ -24,16 +24,16 @@ from pathlib import Path
 import structlog
 from playwright.sync_api import Browser
 
-from agent.batch_plan import BatchItem, Outcome, discover_bundles, plan_batch
-from agent.batch_scheduler import BatchObserver, BatchOptions, BrowserFactory, Runner, Scheduler
-from agent.browser import launched
+from agent.batch.lock import RunLock
+from agent.batch.plan import BatchItem, Outcome, discover_bundles, plan_batch
+from agent.batch.scheduler import BatchObserver, BatchOptions, BrowserFactory, Runner, Scheduler
 from agent.errors import SettingsError
 from agent.exit_codes import ExitCode
-from agent.ledger import Ledger
-from agent.lock import RunLock
 from agent.profile import PortalProfile
-from agent.runner import run_bundle
+from agent.run.browser import launched
+from agent.run.runner import run_bundle
 from agent.settings import Settings
+from agent.state.ledger import Ledger
 
 __all__ = [
     "BatchObserver",

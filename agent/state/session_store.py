@@ -1,7 +1,7 @@
 """Saved portal sessions: Playwright ``storage_state`` JSON per account, readable by the owner only.
 
 The file holds live session cookies, as good as a password while they last: it is written 0600
-atomically (see ``agent.evidence.write_private``), never copied into evidence or reports.
+atomically (see ``agent.files.write_private``), never copied into evidence or reports.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import structlog
 
-from agent.evidence import write_private
+from agent.files import write_private
 
 __all__ = ["StorageStateSource", "clear", "load_path", "save"]
 

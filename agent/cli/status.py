@@ -11,12 +11,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from agent.commands.batch import ConfigOption, StateDirOption
+from agent.cli.batch import ConfigOption, StateDirOption
 from agent.errors import BeianError
 from agent.exit_codes import ExitCode
-from agent.ledger import Ledger
 from agent.redact import redact
 from agent.settings import load_settings
+from agent.state.ledger import Ledger
 
 __all__ = ["register", "status", "status_document"]
 

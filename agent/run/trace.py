@@ -14,8 +14,8 @@ from pathlib import Path
 
 from playwright.sync_api import BrowserContext
 
-from agent.evidence import EvidenceDir
 from agent.redact import MASK, redact_text
+from agent.run.evidence import EvidenceDir
 
 __all__ = ["TraceRecorder", "sanitize_trace"]
 

@@ -15,7 +15,7 @@ from agent.errors import SettingsError
 from agent.exit_codes import ExitCode
 from agent.logging import configure_logging
 from agent.result import RunResult, Until
-from agent.runner import RunOptions, run_bundle
+from agent.run.runner import RunOptions, run_bundle
 from agent.settings import Settings, load_settings
 
 __all__ = ["register", "submit"]
@@ -104,7 +104,7 @@ def submit(
 
 @contextmanager
 def _rehearsal(bundle: Path, settings: Settings) -> Iterator[Settings]:
-    from agent.rehearsal import mock_rehearsal
+    from agent.run.rehearsal import mock_rehearsal
 
     try:
         loaded = [load_bundle(bundle, settings.profile())]

@@ -1,7 +1,7 @@
 """A person logs in by hand (captcha, SMS code) in a visible browser; the session is kept for later runs.
 
 The browser opens at the portal; once the page has left the login screen, the context's storage state
-is written 0600 to the account's ``session_file`` (``agent.session_store``). Runs, ``batch`` and
+is written 0600 to the account's ``session_file`` (``agent.state.session_store``). Runs, ``batch`` and
 ``probe`` then start with that session and need no password.
 """
 
@@ -14,11 +14,11 @@ from pathlib import Path
 import structlog
 from playwright.sync_api import Browser, Page, expect
 
-from agent import session_store
-from agent.arrival import open_context, open_portal
-from agent.browser import launched
 from agent.errors import LoginRequired, SettingsError
+from agent.run.arrival import open_context, open_portal
+from agent.run.browser import launched
 from agent.settings import Settings
+from agent.state import session_store
 
 __all__ = ["PageHook", "manual_login", "unattended_reason"]
 

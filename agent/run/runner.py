@@ -17,18 +17,18 @@ from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 from structlog.contextvars import bound_contextvars
 
-from agent.arrival import open_context, open_portal, page_context
-from agent.browser import launched
 from agent.bundle import Bundle, BundleInvalid, load_bundle
 from agent.errors import BeianError, LoginRequired, SessionExpired
-from agent.evidence import EvidenceDir
 from agent.exit_codes import ExitCode
-from agent.filing_flow import FilingFlow
-from agent.ledger import Ledger, Status, bundle_key_for
 from agent.logging import close_run_log, open_run_log
 from agent.result import RunError, RunResult, RunStatus, Until
+from agent.run.arrival import open_context, open_portal, page_context
+from agent.run.browser import launched
+from agent.run.evidence import EvidenceDir
+from agent.run.filing_flow import FilingFlow
+from agent.run.trace import TraceRecorder
 from agent.settings import Settings
-from agent.trace import TraceRecorder
+from agent.state.ledger import Ledger, Status, bundle_key_for
 
 __all__ = ["RunOptions", "run_bundle"]
 

@@ -7,44 +7,20 @@ trace also records cookies: the directory is 0700 and the files written here are
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import threading
-import unicodedata
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from agent.files import slugify, write_private
 from agent.redact import redact
 
-__all__ = ["EvidenceDir", "slugify", "write_private"]
+__all__ = ["EvidenceDir"]
 
-_SLUG_RE = re.compile(r"[^\w]+|_+")
 _NN_RE = re.compile(r"(\d+)-")
-
-
-def slugify(text: str, *, fallback: str = "bundle", max_len: int = 40) -> str:
-    slug = _SLUG_RE.sub("-", unicodedata.normalize("NFKC", text)).strip("-").lower()
-    return slug[:max_len].rstrip("-") or fallback
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` atomically with mode 0600: never readable by others, never half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    # mkstemp creates the file 0600 from the start, so there is no moment with wider permissions.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class EvidenceDir:

@@ -1,0 +1,1 @@
+"""Many bundles in one unattended run: planning, scheduling per account, the run lock and the reports."""

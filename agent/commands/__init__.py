@@ -1,1 +1,0 @@
-"""One module per ``beian-agent`` subcommand; each exposes ``register(app)``."""

@@ -1,0 +1,1 @@
+"""Running one bundle against the portal: browser, arrival, the filing, retries, evidence and traces."""

@@ -1,0 +1,1 @@
+"""What outlives a run: the ledger of bundles and runs, and saved portal sessions."""
