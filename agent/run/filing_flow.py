@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import structlog
 
+from agent import progress
 from agent.bundle import Bundle, FormEntry, label_of
 from agent.bundle.models import TechnicalService
 from agent.errors import (
@@ -18,6 +19,7 @@ from agent.errors import (
     TransientPortalError,
 )
 from agent.exit_codes import ExitCode
+from agent.progress import Stage
 from agent.result import RunError, RunResult, RunStatus, Until
 from agent.run.arrival import arrive
 from agent.run.retry import transient_retry
@@ -107,6 +109,7 @@ class FilingFlow:
         page.screenshot(path=str(self.evidence.screenshot_path(step)), full_page=True, mask=mask)
 
     def _retry(self, what: str, action: Callable[[], T]) -> T:
+        progress.action(what)
         return transient_retry(self.settings.retry, what)(action)
 
     def forget_session(self) -> None:
@@ -125,14 +128,17 @@ class FilingFlow:
         self._filing()
 
     def _arrive(self) -> None:
+        progress.stage_started(Stage.LOGIN)
         home_entry = self.shell.entry(self.profile.text("home_filings"))
         logged_in = arrive(
             self.ctx, self.settings, self.bundle.account, landing=home_entry, before_password=self.trace.pause
         )
         if not logged_in:
             self.shell.go_home()
+        progress.stage_done(Stage.LOGIN)
 
     def _entity(self) -> None:
+        progress.stage_started(Stage.ENTITY)
         self.shell.open_entry("home_entity")
         page = EntityPage(self.ctx)
         sections = [(key, self.bundle.fields(path)) for key, path in _ENTITY]
@@ -159,11 +165,13 @@ class FilingFlow:
             self._retry("submit 主体信息", page.ensure_submitted)
         self.entity_done = True
         self._checkpoint(Checkpoint.ENTITY, Status.RUNNING)
+        progress.stage_done(Stage.ENTITY)
         self.shell.go_home()
 
     def _products(self) -> None:
         products = self.bundle.filing.products
         assert products is not None
+        progress.stage_started(Stage.PRODUCTS)
         self.shell.open_entry("home_products")
         page = ProductsPage(self.ctx)
         page.wait_loaded()
@@ -181,6 +189,7 @@ class FilingFlow:
                     self._retry("添加功能", add)
         self.products_done = True
         self._checkpoint(Checkpoint.PRODUCTS, Status.RUNNING)
+        progress.stage_done(Stage.PRODUCTS)
         self.shell.go_home()
 
     # -- the filing itself -----------------------------------------------------------------------
@@ -236,6 +245,7 @@ class FilingFlow:
                 wizard.previous(step)
                 step -= 1
         while step < 4:
+            progress.stage_started(Stage(f"step{step}"))
             # Filling is safe to repeat (uploads already listed are kept): a failed upload fills again.
             wrong = self._retry(f"fill step {step}", partial(self._fill_step, wizard, step))
             if wrong:
@@ -243,6 +253,7 @@ class FilingFlow:
             self._retry("保存至草稿箱", wizard.save_draft)
             self._checkpoint(f"step{step}", Status.SAVED, draft_ref=self.name)
             self._screenshot(f"step{step}")
+            progress.stage_done(Stage(f"step{step}"))
             if step == 3 and self.options.until is Until.DRAFT:
                 self.result.status, self.result.exit_code = RunStatus.SAVED, ExitCode.OK
                 return
@@ -300,6 +311,7 @@ class FilingFlow:
         self._retry("下一步", attempt)
 
     def _confirm(self, wizard: WizardPage) -> None:
+        progress.stage_started(Stage.STEP4)
         shown = wizard.confirmation_pairs()
         sep = self.profile.message("list_separator")
         wrong: list[FieldReadBack] = []
@@ -318,6 +330,7 @@ class FilingFlow:
         self._checkpoint(Checkpoint.CONFIRM, Status.READY, draft_ref=self.name)
         self._screenshot("confirm")
         self.result.status, self.result.exit_code = RunStatus.READY, ExitCode.OK
+        progress.stage_done(Stage.STEP4)
         if self.options.submit:
             self._submit(wizard)
 
@@ -326,6 +339,7 @@ class FilingFlow:
             raise SubmissionNotConfirmed(
                 "提交 needs --confirm-truthful: the operator attests the content is true"
             )
+        progress.stage_started(Stage.SUBMIT)
         self.ledger.mark_submitting(self.key, self.run_id)
         wizard.tick_commitment()
         try:
@@ -339,6 +353,7 @@ class FilingFlow:
             self._checkpoint(Checkpoint.SUBMITTED, Status.SUBMITTED)
             self.result.status = RunStatus.SUBMITTED
             self._screenshot("submitted")
+            progress.stage_done(Stage.SUBMIT)
             return
         raise AmbiguousSubmission(
             f"提交 of {self.name!r} was clicked but the portal does not list it as submitted"

@@ -19,6 +19,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from agent import progress
 from agent.errors import TransientPortalError
 from agent.settings import RetrySettings
 
@@ -30,7 +31,7 @@ R = TypeVar("R")
 _log = structlog.get_logger(__name__)
 
 
-def _before_sleep(what: str) -> Callable[[RetryCallState], None]:
+def _before_sleep(what: str, attempts: int) -> Callable[[RetryCallState], None]:
     def log_retry(state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome is not None else None
         _log.warning(
@@ -41,6 +42,7 @@ def _before_sleep(what: str) -> Callable[[RetryCallState], None]:
             error=str(error) if error else None,
             error_type=type(error).__name__ if error else None,
         )
+        progress.action(f"{what}: 等待门户响应 (重试 {state.attempt_number}/{attempts - 1})")
 
     return log_retry
 
@@ -74,7 +76,7 @@ def transient_retry(
         stop=stop_after_attempt(policy.attempts),
         wait=_wait(policy),
         retry=retry_if_exception_type(retry_on),
-        before_sleep=_before_sleep(what),
+        before_sleep=_before_sleep(what, policy.attempts),
         reraise=True,
         **options,
     )

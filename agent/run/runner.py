@@ -17,6 +17,7 @@ from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 from structlog.contextvars import bound_contextvars
 
+from agent import progress
 from agent.bundle import Bundle, BundleInvalid, load_bundle
 from agent.errors import BeianError, LoginRequired, SessionExpired
 from agent.exit_codes import ExitCode
@@ -100,12 +101,14 @@ def run_bundle(
         result.errors.append(RunError(str(exc), kind=type(exc).__name__))
         result.exit_code = exc.exit_code
         ledger.mark(key, run_id, _failure_status(exc), error=str(exc))
+        progress.stage_failed(str(exc))
         log.error("run_failed", error=str(exc), error_type=type(exc).__name__)
     except (PlaywrightError, AssertionError) as exc:
         # AssertionError: an ``expect`` on the page ran out of time (the page never showed what it should).
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         result.errors.append(RunError(message, kind="browser"))
         ledger.mark(key, run_id, Status.FAILED, error=message)
+        progress.stage_failed(message)
         log.error("run_failed", error=message, error_type="browser")
     finally:
         log.info("run_finished", status=result.status.value, step_reached=result.step_reached)
