@@ -14,6 +14,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
+from agent.errors import ProfileError
+
 __all__ = ["TEXT_TABLES", "PortalProfile", "ProfileError", "default_profile", "load_profile"]
 
 _T = TypeVar("_T")
@@ -34,10 +36,6 @@ _SECTIONS = (
 _LIST_TABLES = ("vocab", "probe")
 # Tables whose entries are texts on screen, which ``[probe]`` references as "<table>.<key>".
 TEXT_TABLES = ("texts", "steps", "sections", "columns", "placeholders", "messages")
-
-
-class ProfileError(Exception):
-    """The profile file is missing, malformed, or lacks a key a flow asked for."""
 
 
 @dataclass(frozen=True)
@@ -168,4 +166,6 @@ def load_profile(override: Path | None = None) -> PortalProfile:
         raise ProfileError(f"portal profile override {override} does not exist") from None
     except UnicodeDecodeError:
         raise ProfileError(f"portal profile override {override} is not UTF-8") from None
+    except OSError as exc:  # a directory, no permission, a name too long, a symlink loop
+        raise ProfileError(f"portal profile override {override} cannot be read ({exc.strerror})") from None
     return _build(_merge(_default_data(), _read_toml(text, str(override))), str(override))
