@@ -31,9 +31,10 @@ _SECTIONS = (
     "placeholders",
     "ui",
     "probe",
+    "modality_formats",
 )
 # Tables whose values are lists of strings; every other table maps keys to one string.
-_LIST_TABLES = ("vocab", "probe")
+_LIST_TABLES = ("vocab", "probe", "modality_formats")
 # Tables whose entries are texts on screen, which ``[probe]`` references as "<table>.<key>".
 TEXT_TABLES = ("texts", "steps", "sections", "columns", "placeholders", "messages")
 
@@ -52,6 +53,8 @@ class PortalProfile:
     ui: dict[str, str] = field(default_factory=dict)
     # Page name -> references of the texts ``beian-agent probe`` expects on that page.
     probe: dict[str, list[str]] = field(default_factory=dict)
+    # Output modality (输出数据模态) -> the output file formats (输出文件格式) that carry it.
+    modality_formats: dict[str, list[str]] = field(default_factory=dict)
     source: str = "built-in"
 
     def text(self, key: str) -> str:
