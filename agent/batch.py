@@ -24,9 +24,10 @@ from pathlib import Path
 import structlog
 from playwright.sync_api import Browser
 
-from agent.batch_plan import BatchItem, Outcome, discover_bundles, plan_batch
+from agent.batch_plan import BatchItem, Outcome, plan_batch
 from agent.batch_scheduler import BatchObserver, BatchOptions, BrowserFactory, Runner, Scheduler
 from agent.browser import launched
+from agent.bundle import discover_bundles
 from agent.errors import SettingsError
 from agent.exit_codes import ExitCode
 from agent.ledger import Ledger

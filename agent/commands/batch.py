@@ -16,8 +16,7 @@ import typer
 from rich.console import Console
 
 from agent.batch import BatchObserver, BatchOptions, BatchReport, run_batch
-from agent.batch_plan import discover_bundles
-from agent.bundle import Bundle, BundleInvalid, load_bundle
+from agent.bundle import Bundle, BundleInvalid, discover_bundles, load_bundle
 from agent.errors import BeianError, LockHeld
 from agent.exit_codes import ExitCode
 from agent.logging import configure_logging
