@@ -4,6 +4,7 @@
 
     BeianError                        exit 1 unless noted
     ├── SettingsError                 exit 2   bad config file, env value or CLI override
+    ├── ProfileError                  exit 2   the portal profile is missing, malformed, or lacks a key
     ├── LockHeld                      exit 5   another batch/scheduled run holds the run lock
     └── PortalError
         ├── TransientPortalError               timeout, HTTP 5xx, errno != 0 on save: worth retrying
@@ -35,6 +36,7 @@ __all__ = [
     "LoginRequired",
     "PortalError",
     "PortalUnreachable",
+    "ProfileError",
     "ProfileTextNotFound",
     "ReadBackMismatch",
     "SessionExpired",
@@ -51,6 +53,12 @@ class BeianError(Exception):
 
 
 class SettingsError(BeianError):
+    exit_code = ExitCode.USAGE
+
+
+class ProfileError(BeianError):
+    """The portal profile (built-in or override) is missing, malformed, or lacks a key a flow asked for."""
+
     exit_code = ExitCode.USAGE
 
 

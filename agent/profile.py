@@ -14,6 +14,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
+from agent.errors import ProfileError
+
 __all__ = ["TEXT_TABLES", "PortalProfile", "ProfileError", "default_profile", "load_profile"]
 
 _T = TypeVar("_T")
@@ -29,15 +31,12 @@ _SECTIONS = (
     "placeholders",
     "ui",
     "probe",
+    "modality_formats",
 )
 # Tables whose values are lists of strings; every other table maps keys to one string.
-_LIST_TABLES = ("vocab", "probe")
+_LIST_TABLES = ("vocab", "probe", "modality_formats")
 # Tables whose entries are texts on screen, which ``[probe]`` references as "<table>.<key>".
 TEXT_TABLES = ("texts", "steps", "sections", "columns", "placeholders", "messages")
-
-
-class ProfileError(Exception):
-    """The profile file is missing, malformed, or lacks a key a flow asked for."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +53,8 @@ class PortalProfile:
     ui: dict[str, str] = field(default_factory=dict)
     # Page name -> references of the texts ``beian-agent probe`` expects on that page.
     probe: dict[str, list[str]] = field(default_factory=dict)
+    # Output modality (输出数据模态) -> the output file formats (输出文件格式) that carry it.
+    modality_formats: dict[str, list[str]] = field(default_factory=dict)
     source: str = "built-in"
 
     def text(self, key: str) -> str:
@@ -168,4 +169,6 @@ def load_profile(override: Path | None = None) -> PortalProfile:
         raise ProfileError(f"portal profile override {override} does not exist") from None
     except UnicodeDecodeError:
         raise ProfileError(f"portal profile override {override} is not UTF-8") from None
+    except OSError as exc:  # a directory, no permission, a name too long, a symlink loop
+        raise ProfileError(f"portal profile override {override} cannot be read ({exc.strerror})") from None
     return _build(_merge(_default_data(), _read_toml(text, str(override))), str(override))

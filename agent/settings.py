@@ -39,7 +39,7 @@ from pydantic_settings import (
 )
 
 from agent import redact
-from agent.errors import SettingsError
+from agent.errors import ProfileError, SettingsError
 from agent.profile import PortalProfile, load_profile
 
 __all__ = [
@@ -70,6 +70,31 @@ class _Section(BaseModel):
 class PortalSettings(_Section):
     base_url: str = "https://beian.cac.gov.cn/"
     profile_path: Path | None = None
+
+    @field_validator("profile_path", mode="before")
+    @classmethod
+    def _not_empty(cls, value: Any) -> Any:
+        # Path("") is Path("."): an empty BEIAN_PORTAL__PROFILE_PATH= would name the working directory.
+        if isinstance(value, str) and not value.strip():
+            raise ValueError(
+                "is empty — unset BEIAN_PORTAL__PROFILE_PATH (or the config's profile_path) to use the "
+                "built-in profile, or give a profile file"
+            )
+        return value
+
+    @field_validator("profile_path", mode="after")
+    @classmethod
+    def _is_a_file(cls, value: Path | None) -> Path | None:
+        fix = "give the path of a profile TOML file or remove the setting"
+        try:
+            if value is None or value.is_file():
+                return value
+            exists = value.exists()
+        except OSError as exc:  # a name too long, a symlink loop, no permission on a parent
+            raise ValueError(f"{value} cannot be read ({exc.strerror}) — {fix}") from None
+        if exists:
+            raise ValueError(f"{value} is not a file — {fix}")
+        raise ValueError(f"{value} does not exist — {fix}")
 
 
 class BrowserSettings(_Section):
@@ -289,5 +314,9 @@ def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
         ) from None
     except (OSError, ValueError) as exc:  # tomllib.TOMLDecodeError is a ValueError
         raise SettingsError(f"cannot read config file {path}: {exc}") from None
+    try:
+        settings.profile()  # a broken override is a usage error now, not a traceback mid-run
+    except ProfileError as exc:
+        raise SettingsError(f"portal.profile_path: {exc} — correct the file or remove the setting") from None
     redact.register_secret(*settings.secret_values())
     return settings

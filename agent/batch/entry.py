@@ -25,8 +25,9 @@ import structlog
 from playwright.sync_api import Browser
 
 from agent.batch.lock import RunLock
-from agent.batch.plan import BatchItem, Outcome, discover_bundles, plan_batch
+from agent.batch.plan import BatchItem, Outcome, plan_batch
 from agent.batch.scheduler import BatchObserver, BatchOptions, BrowserFactory, Runner, Scheduler
+from agent.bundle import discover_bundles
 from agent.errors import SettingsError
 from agent.exit_codes import ExitCode
 from agent.profile import PortalProfile

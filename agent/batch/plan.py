@@ -7,13 +7,13 @@ the ones left to run by portal account, since the portal keeps one session per e
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from agent.bundle import FILING_TOML, Bundle, BundleError, BundleInvalid, load_bundle
+from agent.bundle import Bundle, BundleError, BundleInvalid, discover_bundles, load_bundle
 from agent.errors import SettingsError
 from agent.exit_codes import ExitCode
 from agent.profile import PortalProfile
@@ -105,58 +105,6 @@ class BatchPlan:
 def account_key(name: str) -> str:
     # The settings treat ``-`` and ``_`` alike in account names; so must the per-account serialisation.
     return name.strip().lower().replace("-", "_")
-
-
-def _is_manifest(path: Path) -> bool:
-    return path.is_file() and path.name != FILING_TOML
-
-
-def _read_manifest(path: Path) -> list[Path]:
-    """One bundle (or directory of bundles) per line; ``#`` starts a comment; relative to the file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"cannot read the manifest {path}: {exc}") from None
-    entries: list[Path] = []
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            entry = Path(line).expanduser()
-            entries.append(entry if entry.is_absolute() else path.parent / entry)
-    return entries
-
-
-def _expand(path: Path, *, from_manifest: bool, seen_manifests: set[Path]) -> list[Path]:
-    if path.is_dir() and not (path / FILING_TOML).exists():
-        # A directory of bundles: its immediate subdirectories that hold a filing.toml.
-        return sorted(p for p in path.iterdir() if p.is_dir() and (p / FILING_TOML).exists())
-    if _is_manifest(path) and not from_manifest:
-        resolved = path.resolve()
-        if resolved in seen_manifests:
-            return []
-        seen_manifests.add(resolved)
-        found: list[Path] = []
-        for entry in _read_manifest(path):
-            found.extend(_expand(entry, from_manifest=True, seen_manifests=seen_manifests))
-        return found
-    # A bundle, or something that claims to be one: validation says what is wrong with it.
-    return [path]
-
-
-def discover_bundles(paths: Iterable[Path]) -> list[Path]:
-    """Bundle directories from the command line's paths, in order, each once."""
-    found: list[Path] = []
-    keys: set[str] = set()
-    seen_manifests: set[Path] = set()
-    for path in paths:
-        if not path.exists():
-            raise SettingsError(f"{path} does not exist — give bundle directories or a manifest file")
-        for bundle_dir in _expand(path, from_manifest=False, seen_manifests=seen_manifests):
-            key = bundle_key_for(bundle_dir)
-            if key not in keys:
-                keys.add(key)
-                found.append(bundle_dir)
-    return found
 
 
 def ledger_decision(

@@ -2,12 +2,16 @@
 
 load_bundle(directory, profile=None) -> Bundle        # raises BundleInvalid(errors)
 validate_bundle(directory, profile=None) -> list[BundleError]
+check_bundle(directory, profile=None) -> BundleCheck        # errors or warnings; never raises
+discover_bundles(paths) -> list[Path]                       # what validate and batch run on
 write_skeleton(directory, role, profile=None) -> Path
 """
 
 from __future__ import annotations
 
-from agent.bundle.errors import BundleError, BundleInvalid
+from agent.bundle.check import BundleCheck, check_bundle
+from agent.bundle.discovery import discover_bundles
+from agent.bundle.errors import BundleError, BundleInvalid, BundleWarning
 from agent.bundle.fields import ExtraFile, FieldMeta, FormEntry, Kind, iter_fields, kind_of, label_of, meta_of
 from agent.bundle.loader import FILING_TOML, Bundle, load_bundle, validate_bundle
 from agent.bundle.models import PROVIDER, SUPPORTER, Filing
@@ -18,13 +22,17 @@ __all__ = [
     "PROVIDER",
     "SUPPORTER",
     "Bundle",
+    "BundleCheck",
     "BundleError",
     "BundleInvalid",
+    "BundleWarning",
     "ExtraFile",
     "FieldMeta",
     "Filing",
     "FormEntry",
     "Kind",
+    "check_bundle",
+    "discover_bundles",
     "iter_fields",
     "kind_of",
     "label_of",

@@ -7,22 +7,37 @@ pass; a rule that fails raises ``PydanticCustomError("bundle", …)`` whose mess
 from __future__ import annotations
 
 import difflib
+import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from agent.bundle import checks
-from agent.bundle.attachments import attachment_problem
+from agent.bundle.attachments import attachment_problem, same_file_problem
 from agent.bundle.fields import ExtraFile, FieldMeta, meta_of, portal_field
+from agent.bundle.text import foreign_digits_problem, invisible_problem
 from agent.profile import PortalProfile, default_profile
 
-__all__ = ["ERROR_TYPE", "ExtraValue", "PortalDate", "PortalModel", "Section", "fail", "toml_type"]
+__all__ = [
+    "ERROR_TYPE",
+    "ExtraValue",
+    "PortalDate",
+    "PortalModel",
+    "Section",
+    "distinct_attachment",
+    "fail",
+    "toml_type",
+]
 
 ERROR_TYPE = "bundle"
 ID_CARD = "居民身份证"  # GB 11643 applies to this certificate type only
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Checks whose values are numbers and codes typed from a card or licence: ASCII digits only.
+_DIGIT_CHECKS = ("uscc", "id_number", "mobile", "certificate")
 
 
 _TOML_TYPES = {
@@ -64,8 +79,12 @@ def _parse_date(value: Any) -> Any:
     if isinstance(value, date):
         return value
     if isinstance(value, str):
+        # date.fromisoformat also takes 20230520, 2023-W20-1 and 2023-140: the portal takes none of them.
+        text = value.strip()
         try:
-            return date.fromisoformat(value.strip())
+            if not _ISO_DATE.fullmatch(text):
+                raise ValueError(text)
+            return date.fromisoformat(text)
         except ValueError:
             raise fail(f"'{value}' is not a date — write it as YYYY-MM-DD, e.g. 2023-08-01") from None
     raise fail("must be a date — write it as YYYY-MM-DD, e.g. 2023-08-01")
@@ -77,11 +96,18 @@ PortalDate = Annotated[date, BeforeValidator(_parse_date)]
 def _extra_value(value: Any, info: ValidationInfo) -> Any:
     shapes = 'a text, a list of option texts, a date, true/false (是/否) or { file = "attachments/x.pdf" }'
     if isinstance(value, bool | str | date) and not isinstance(value, datetime):
-        if isinstance(value, str) and not value.strip():
-            raise fail("is empty — fill it in or remove the entry")
+        if isinstance(value, str):
+            problem = invisible_problem(value, multi_line=True)  # an extra text may be a text area
+            if problem:
+                raise fail(problem)
+            if not value.strip():
+                raise fail("is empty — fill it in or remove the entry")
         return value
     if isinstance(value, list):
         if all(isinstance(v, str) and v.strip() for v in value) and value:
+            problem = _list_problem(value)
+            if problem:
+                raise fail(problem)
             return list(value)
         raise fail('must be a non-empty list of option texts, e.g. ["文本", "图像"]')
     if isinstance(value, dict):
@@ -114,7 +140,76 @@ def _vocab_problem(values: list[str], meta: FieldMeta, profile: PortalProfile) -
     )
 
 
+def _list_problem(values: Sequence[str]) -> str | None:
+    for value in values:
+        problem = invisible_problem(value)
+        if problem:
+            return f"an entry {problem}"
+    seen: set[str] = set()
+    for value in values:
+        if value.strip() in seen:
+            return f"'{value}' is listed twice — remove one"
+        seen.add(value.strip())
+    return None
+
+
+def _row_key(row: BaseModel, fields: Sequence[str]) -> tuple[str, ...]:
+    key = []
+    for name in fields:
+        value = getattr(row, name)
+        text = "" if value is None else str(value).strip()
+        if name == "path":  # "首页>AI写作" and "首页 > AI写作" are the same place on the portal
+            text = " > ".join(step.strip() for step in text.split(">"))
+        key.append(text)
+    return tuple(key)
+
+
+def _rows_problem(rows: Sequence[PortalModel]) -> str | None:
+    fields = type(rows[0]).identity
+    if not fields:
+        return None
+    first: dict[tuple[str, ...], int] = {}
+    for index, row in enumerate(rows):
+        key = _row_key(row, fields)
+        if key in first:
+            shown = ", ".join(k for k in key if k)
+            return f"'{shown}' is listed twice ([{first[key]}] and [{index}]) — remove one"
+        first[key] = index
+    return None
+
+
+def _extra_keys_problem(keys: Sequence[str]) -> str | None:
+    for key in keys:
+        if not key.strip():
+            return (
+                "has an entry with an empty label — write the field's on-screen label as the key, "
+                'e.g. "策略描述"'
+            )
+        problem = invisible_problem(key)
+        if problem:
+            return f"the label '{key}' {problem}"
+    return None
+
+
+def distinct_attachment(value: str, info: ValidationInfo, model: type[BaseModel], first: str) -> str:
+    """A field validator's body: the attachment ``value`` must not be the file of the field ``first``."""
+    directory = _directory(info)
+    other = info.data.get(first)  # absent when the first field failed its own checks
+    if directory is not None and isinstance(other, str):
+        problem = same_file_problem(directory, other, value, f"{first} ({meta_of(model, first).label})")
+        if problem:
+            raise fail(problem)
+    return value
+
+
 def _text_problem(value: str, meta: FieldMeta, info: ValidationInfo) -> str | None:
+    invisible = invisible_problem(value, multi_line=meta.kind == "textarea")
+    if invisible:
+        return invisible
+    if meta.check in _DIGIT_CHECKS:
+        foreign = foreign_digits_problem(value)
+        if foreign:
+            return foreign
     if meta.kind == "upload":
         directory = _directory(info)
         return attachment_problem(directory, value) if directory else None
@@ -152,6 +247,8 @@ class PortalModel(BaseModel):
     """Unknown keys are errors; TOML types are taken as written (no "1" for 1, no "yes" for true)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+    # The fields that make two rows of a list of this model the same row (a duplicate); () for none.
+    identity: ClassVar[tuple[str, ...]] = ()
 
     @field_validator("*", mode="after")
     @classmethod
@@ -162,7 +259,8 @@ class PortalModel(BaseModel):
         if info.field_name == "extra" and isinstance(value, dict):
             taken = {meta_of(cls, n).label: n for n in cls.model_fields if n != "extra"}
             clashes = [label for label in value if label in taken]
-            if clashes:
+            problem = _extra_keys_problem(list(value))
+            if problem is None and clashes:
                 field = taken[clashes[0]]
                 problem = f"'{clashes[0]}' is already the field {field} of this section — set {field} instead"
         elif isinstance(value, str):
@@ -172,8 +270,12 @@ class PortalModel(BaseModel):
         elif isinstance(value, list) and all(isinstance(v, str) for v in value):
             if any(not v.strip() for v in value):
                 problem = "has an empty entry — fill it in or remove it"
-            elif meta.vocab:
+            else:
+                problem = _list_problem(value)
+            if problem is None and meta.vocab:
                 problem = _vocab_problem(value, meta, _profile(info))
+        elif isinstance(value, list) and value and all(isinstance(v, PortalModel) for v in value):
+            problem = _rows_problem(value)
         if problem:
             raise fail(problem)
         return value

@@ -30,7 +30,7 @@ USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 
-_MOBILE = re.compile(r"1[3-9]\d{9}")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")  # [0-9], not \d: \d takes full-width digits
 _EMAIL = re.compile(
     r"[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 )
@@ -62,7 +62,7 @@ def uscc_problem(code: str) -> str | None:
     if bad:
         shown = ", ".join(repr(c) for c in bad)
         return f"contains {shown}, never used in the code (no I, O, S, V, Z) — check it against the licence"
-    if not code[2:8].isdigit():
+    if not (code[2:8].isascii() and code[2:8].isdigit()):
         return (
             "characters 3–8 must be digits (the administrative division code) — check it against the licence"
         )
@@ -80,7 +80,11 @@ def id_check_digit(first17: str) -> str:
 def id_number_problem(number: str, today: date | None = None) -> str | None:
     """A 居民身份证 number (GB 11643): 17 digits, a check digit 0–9 or X, and a real birth date."""
     shown = mask(number)
-    if len(number) != 18 or not number[:17].isdigit() or number[17] not in "0123456789Xx":
+    if (
+        len(number) != 18
+        or not (number[:17].isascii() and number[:17].isdigit())
+        or number[17] not in "0123456789Xx"
+    ):
         return f"{shown} is not 18 characters of 17 digits and a final digit or X — copy it from the ID card"
     if number[17] == "x":
         return f"{shown} ends in a lower-case x — write a capital X"

@@ -8,6 +8,7 @@ Exceptions::
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Sequence
@@ -19,15 +20,37 @@ from pydantic_core import ErrorDetails
 
 from agent.bundle.base import ERROR_TYPE, toml_type
 from agent.bundle.fields import format_path, meta_of
+from agent.redact import redact_text
 
-__all__ = ["BundleError", "BundleInvalid", "format_path", "translate"]
+__all__ = ["BundleError", "BundleInvalid", "BundleWarning", "format_path", "mask_personal", "translate"]
+
+
+_ID_15 = re.compile(r"(?<![0-9A-Za-z])(\d{4})(\d{7})(\d{4})(?![0-9A-Za-z])")  # first-generation ID cards
+_ANY_MOBILE = re.compile(r"(?<![0-9A-Za-z])(1\d{2})(\d{4})(\d{4})(?![0-9A-Za-z])")  # 1 and 10 digits
+
+
+def mask_personal(text: str) -> str:
+    """``agent.redact``'s masking, plus the shapes a mistyped bundle value takes: 15-digit IDs, 1xx mobiles.
+
+    ``\\d`` matches full-width and other-script digits too, so those are masked as well.
+    """
+    text = redact_text(text)
+    text = _ID_15.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
+    return _ANY_MOBILE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
 
 
 @dataclass(frozen=True)
 class BundleError:
+    """One problem. Every field is masked on creation: a value typed into the wrong field (an e-mail as
+    版本号, an ID number as an ``extra`` key) is shown in its path, its label or its message."""
+
     path: str  # bundle path, e.g. "algorithm.data.intro"; "filing.toml" for the file itself
     label: str  # the portal label, e.g. "算法简介"; "" when the problem is not one field's
     message: str  # what is wrong, then " — " and how to fix it
+
+    def __post_init__(self) -> None:
+        for name in ("path", "label", "message"):
+            object.__setattr__(self, name, mask_personal(getattr(self, name)))
 
     def __str__(self) -> str:
         where = f"{self.path} ({self.label})" if self.label else self.path
@@ -35,6 +58,11 @@ class BundleError:
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class BundleWarning(BundleError):
+    """Something the portal's reviewers would query, in a bundle that is valid all the same."""
 
 
 class BundleInvalid(Exception):

@@ -46,7 +46,7 @@ Kind = Literal[
     "tree",
 ]
 # Format checks a text field may ask for, implemented in ``agent.bundle.checks``.
-Check = Literal["uscc", "id_number", "mobile", "email", "url", "nav_path", "account"]
+Check = Literal["uscc", "id_number", "certificate", "mobile", "email", "url", "nav_path", "account"]
 
 YES, NO = "是", "否"
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")

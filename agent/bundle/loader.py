@@ -6,7 +6,9 @@ error per run.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import re
 import tomllib
 from collections.abc import Iterator
@@ -18,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from agent.bundle.attachments import resolve_attachment
 from agent.bundle.errors import BundleError, BundleInvalid, translate
-from agent.bundle.fields import ExtraFile, FormEntry, iter_fields, meta_of, toml_key
+from agent.bundle.fields import ExtraFile, FormEntry, format_path, iter_fields, meta_of, toml_key
 from agent.bundle.models import PROVIDER, SUPPORTER, Filing
 from agent.profile import PortalProfile, default_profile
 
@@ -106,25 +108,54 @@ def _walk_uploads(node: BaseModel, prefix: str) -> Iterator[tuple[str, str]]:
             yield path, value
 
 
+MAX_TOML_BYTES = 1024 * 1024  # a filing is a few kilobytes; more is a wrong file, not a filing
+# No portal field nests deeper than products.define[].paths[].functions[].extra; past this, a TOML value
+# is a mistake, and deep enough ones break tomllib's and pydantic's recursion.
+MAX_DEPTH = 16
+
+
+def _invalid(path: str, message: str) -> BundleInvalid:
+    return BundleInvalid([BundleError(path, "", message)])
+
+
+def _os_message(exc: OSError | RuntimeError) -> str:
+    if isinstance(exc, RuntimeError) or exc.errno == errno.ELOOP:
+        return "is a symbolic link loop — replace it with the file or directory itself"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "has a name too long for the file system — use a shorter name"
+    return f"cannot be read ({exc.strerror}) — check the file's permissions"
+
+
 def _read(directory: Path) -> tuple[bytes, dict[str, Any]]:
-    if not directory.is_dir():
-        raise BundleInvalid(
-            [BundleError("", "", f"{directory} is not a directory — give a bundle directory")]
-        )
-    file = directory / FILING_TOML
-    if not file.is_file():
-        raise BundleInvalid(
-            [
-                BundleError(
-                    FILING_TOML, "", f"{file} does not exist — create it with `beian-agent init {directory}`"
-                )
-            ]
-        )
     try:
-        raw = file.read_bytes()
+        is_dir = directory.is_dir()
     except OSError as exc:
-        message = f"cannot be read ({exc.strerror}) — check the file's permissions"
-        raise BundleInvalid([BundleError(FILING_TOML, "", message)]) from None
+        raise _invalid("", f"{directory} {_os_message(exc)}") from None
+    if not is_dir:
+        try:
+            directory.stat()
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise _invalid("", f"{directory} {_os_message(exc)}") from None
+        raise _invalid("", f"{directory} is not a directory — give a bundle directory")
+    file = directory / FILING_TOML
+    try:
+        if not os.path.lexists(file):
+            raise _invalid(
+                FILING_TOML, f"{file} does not exist — create it with `beian-agent init {directory}`"
+            )
+        if file.is_dir():
+            raise _invalid(FILING_TOML, "is a directory — filing.toml must be a file (see docs/bundle.md)")
+        size = file.stat().st_size
+        if not file.is_file():
+            raise _invalid(FILING_TOML, "is not a regular file — make filing.toml a plain text file")
+        if size > MAX_TOML_BYTES:
+            raise _invalid(
+                FILING_TOML, f"is {size:,} bytes, far more than a filing — give the bundle's own file"
+            )
+        raw = file.read_bytes()
+    except (OSError, RuntimeError) as exc:
+        raise _invalid(FILING_TOML, _os_message(exc)) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -134,10 +165,10 @@ def _read(directory: Path) -> tuple[bytes, dict[str, Any]]:
             f"is not UTF-8 (byte 0x{raw[exc.start]:02x} at line {line}, column {column}) — "
             "save the file as UTF-8 (GBK/GB 18030 is not accepted)"
         )
-        raise BundleInvalid([BundleError(FILING_TOML, "", message)]) from None
+        raise _invalid(FILING_TOML, message) from None
     text = text.removeprefix("\ufeff")  # editors on Windows add a BOM; TOML forbids it, nobody means it
     try:
-        return raw, tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         reason = str(exc)
         position = _TOML_POSITION.search(reason)
@@ -145,8 +176,34 @@ def _read(directory: Path) -> tuple[bytes, dict[str, Any]]:
         if position and position.group(1):
             where = f"line {position.group(1)}, column {position.group(2)}"
         reason = _TOML_POSITION.sub("", reason)
-        message = f"{where}: {reason} — fix the TOML syntax there"
-        raise BundleInvalid([BundleError(FILING_TOML, "", message)]) from None
+        raise _invalid(FILING_TOML, f"{where}: {reason} — fix the TOML syntax there") from None
+    except RecursionError:
+        raise _invalid(FILING_TOML, _too_deep("a value")) from None
+    deep = _too_deep_path(data)
+    if deep is not None:
+        raise _invalid(deep, _too_deep("this value"))
+    return raw, data
+
+
+def _too_deep(what: str) -> str:
+    return (
+        f"{what} is nested more than {MAX_DEPTH} levels deep (lists in lists, tables in tables) — no portal "
+        "field takes that; flatten it"
+    )
+
+
+def _too_deep_path(data: dict[str, Any]) -> str | None:
+    """The bundle path of the first value nested deeper than ``MAX_DEPTH``; iterative, never recursive."""
+    stack: list[tuple[Any, list[str | int]]] = [(data, [])]
+    while stack:
+        node, loc = stack.pop()
+        if len(loc) > MAX_DEPTH:
+            return format_path(loc[:MAX_DEPTH]) or FILING_TOML
+        if isinstance(node, dict):
+            stack.extend((v, [*loc, str(k)]) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, [*loc, i]) for i, v in enumerate(node))
+    return None
 
 
 def _role_errors(data: dict[str, Any]) -> tuple[list[BundleError], str | None]:
@@ -175,9 +232,16 @@ def _profile_or_default(profile: PortalProfile | None) -> PortalProfile:
     return profile if profile is not None else default_profile()
 
 
+def _root(directory: Path | str) -> Path:
+    try:
+        return Path(directory).resolve()
+    except (OSError, RuntimeError) as exc:
+        raise _invalid("", f"{directory} {_os_message(exc)}") from None
+
+
 def load_bundle(directory: Path | str, profile: PortalProfile | None = None) -> Bundle:
     """Read and validate the bundle in ``directory``; raise ``BundleInvalid`` listing every problem."""
-    root = Path(directory).resolve()
+    root = _root(directory)
     source, data = _read(root)
     errors, ignored = _role_errors(data)
     context = {"profile": _profile_or_default(profile), "directory": root}

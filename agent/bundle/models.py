@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import ValidationInfo, field_validator
 
-from agent.bundle.base import PortalDate, PortalModel, Section, fail
+from agent.bundle.base import PortalDate, PortalModel, Section, distinct_attachment, fail
 from agent.bundle.fields import portal_field
 
 __all__ = [
@@ -38,7 +38,7 @@ MAX_ACCESS_ROWS = 20  # filing guide, figure 9
 
 class EntityCertificate(Section):
     type: str = portal_field("主体证件类型", "select", vocab="entity_certificate_type")
-    number: str = portal_field("证件号码", "text")
+    number: str = portal_field("证件号码", "text", check="certificate", hint="as on the certificate")
     address: str = portal_field("证件地址", "text")
     valid_until: PortalDate = portal_field("证件有效期", "date", hint="a date, e.g. 2035-06-30")
 
@@ -61,6 +61,11 @@ class EntityAttachments(Section):
     responsibility_report: str = portal_field(
         "落实算法安全主体责任基本情况", "upload", hint="PDF, at most 20 MB"
     )
+
+    @field_validator("responsibility_report", mode="after")
+    @classmethod
+    def _not_the_letter(cls, value: str, info: ValidationInfo) -> str:
+        return distinct_attachment(value, info, cls, "commitment_letter")
 
 
 class Entity(Section):
@@ -113,8 +118,15 @@ class Algorithm(Section):
     strategy: Section = portal_field("算法策略", "section", default_factory=Section)
     risk: Section = portal_field("算法风险与防范机制", "section", default_factory=Section)
 
+    @field_validator("public_disclosure", mode="after")
+    @classmethod
+    def _not_the_report(cls, value: str, info: ValidationInfo) -> str:
+        return distinct_attachment(value, info, cls, "self_assessment_report")
+
 
 class ProductSelection(PortalModel):
+    identity = ("product", "path", "function")
+
     product: str = portal_field("产品名称", "text")
     path: str | None = portal_field(
         "功能访问路径", "text", default=None, check="nav_path", hint="optional; steps joined by ' > '"
@@ -131,11 +143,15 @@ class ProductSelection(PortalModel):
 
 
 class ProductFunction(Section):
+    identity = ("name",)
+
     name: str = portal_field("功能名称", "text")
     intro: str = portal_field("功能介绍", "textarea", max_chars=500, hint="at most 500 characters")
 
 
 class ProductPath(PortalModel):
+    identity = ("path",)
+
     path: str = portal_field("功能访问路径", "text", check="nav_path", hint="steps joined by ' > '")
     functions: list[ProductFunction] = portal_field("功能", "section", min_length=1)
 
@@ -168,6 +184,8 @@ class Products(PortalModel):
 
 
 class ServiceAccess(PortalModel):
+    identity = ("type", "url")
+
     type: str = portal_field("类型", "select", vocab="technical_service_type")
     url: str = portal_field("下载地址", "text", check="url")
 

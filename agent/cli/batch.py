@@ -16,9 +16,8 @@ import typer
 from rich.console import Console
 
 from agent.batch.entry import BatchObserver, BatchOptions, BatchReport, run_batch
-from agent.batch.plan import discover_bundles
 from agent.batch.report import LogProgress, RichProgress, print_summary, report_document, write_reports
-from agent.bundle import Bundle, BundleInvalid, load_bundle
+from agent.bundle import Bundle, BundleInvalid, discover_bundles, load_bundle
 from agent.errors import BeianError, LockHeld
 from agent.exit_codes import ExitCode
 from agent.logging import configure_logging

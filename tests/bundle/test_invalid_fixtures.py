@@ -191,6 +191,69 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
             r"'attachments/none\.pdf' does not exist in the bundle — .*",
         ),
     ],
+    "attachment-fake-pdf": [
+        (
+            "algorithm.public_disclosure",
+            "拟公示内容",
+            r"'attachments/disclosure\.pdf' cannot be opened as a PDF \(\w+\) — "
+            r"export the document as PDF again",
+        )
+    ],
+    "attachment-encrypted": [
+        (
+            "algorithm.public_disclosure",
+            "拟公示内容",
+            r"'attachments/disclosure\.pdf' is encrypted \(password-protected or restricted\) .* — .*",
+        )
+    ],
+    "attachments-identical": [
+        (
+            "algorithm.public_disclosure",
+            "拟公示内容",
+            r"'attachments/disclosure\.pdf' has the same content as self_assessment_report "
+            r"\(算法安全自评估报告\) \('attachments/self-assessment\.pdf'\) — attach the document .*",
+        )
+    ],
+    "fullwidth-digits": [
+        (
+            "entity.legal_representative.id_number",
+            "证件号码",
+            r"is written with '٣' \(U\+0663\), a full-width or other-script digit — use ASCII digits 0-9",
+        ),
+        (
+            "entity.security_officer.mobile",
+            "手机号码",
+            r"is written with '１' \(U\+FF11\), a full-width or other-script digit — use ASCII digits 0-9",
+        ),
+    ],
+    "duplicate-access-rows": [
+        (
+            "technical_service.access",
+            "技术服务访问方式",
+            r"'API, https://open\.shenyan-ai\.example\.cn/api/v2' is listed twice \(\[0\] and \[3\]\) — "
+            r"remove one",
+        )
+    ],
+    "duplicate-functions": [
+        (
+            "products.define[0].paths[0].functions",
+            "功能",
+            r"'智能续写' is listed twice \(\[0\] and \[1\]\) — remove one",
+        )
+    ],
+    "zero-width-version": [
+        (
+            "algorithm.version",
+            "版本号",
+            r"contains the invisible character U\+200B \(ZERO WIDTH SPACE\) at position 1 — delete it; .*",
+        )
+    ],
+    "empty-extra-key": [
+        ("algorithm.strategy.extra", "算法策略", r"has an entry with an empty label — write the field's .*")
+    ],
+    "compact-date": [
+        ("algorithm.online_date", "上线时间", r"'20230520' is not a date — write it as YYYY-MM-DD, .*")
+    ],
 }
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from agent.bundle import Bundle, BundleError, BundleInvalid, load_bundle, validate_bundle
 from agent.profile import load_profile
+from fixtures.bundles.make_fixtures import minimal_pdf
 from tests.bundle.conftest import edit
 
 
@@ -44,7 +45,7 @@ def test_attachments_are_absolute_and_exist(bundles: Path) -> None:
 
 
 def test_extra_attachments_are_listed(supporter: Path) -> None:
-    (supporter / "attachments" / "extra.pdf").write_bytes(b"%PDF-1.4 extra")
+    (supporter / "attachments" / "extra.pdf").write_bytes(minimal_pdf("extra"))
     edit(
         supporter,
         'extra = { "策略描述"',
@@ -58,7 +59,7 @@ def test_content_hash_is_stable_and_covers_attachments(supporter: Path, bundles:
     first = load_bundle(supporter).content_hash()
     assert first == load_bundle(bundles / "supporter-basic").content_hash()  # location does not matter
     assert len(first) == 64 and int(first, 16) >= 0
-    (supporter / "attachments" / "disclosure.pdf").write_bytes(b"%PDF-1.4 another disclosure")
+    (supporter / "attachments" / "disclosure.pdf").write_bytes(minimal_pdf("another", "深言文本生成算法"))
     second = load_bundle(supporter).content_hash()
     assert second != first
     edit(supporter, 'version = "2.0.1"', 'version = "2.0.2"')
@@ -215,12 +216,12 @@ def test_field_rules(supporter: Path, old: str, new: str, path: str | None, frag
 
 
 def test_access_rows_limits(supporter: Path) -> None:
-    row = '\n[[technical_service.access]]\ntype = "SDK"\nurl = "https://example.cn/sdk"\n'
+    row = '\n[[technical_service.access]]\ntype = "SDK"\nurl = "https://example.cn/sdk/{n}"\n'
     with (supporter / "filing.toml").open("a", encoding="utf-8") as handle:
-        handle.write(row * 17)  # 3 + 17 = 20 rows: the most allowed
+        handle.write("".join(row.format(n=n) for n in range(17)))  # 3 + 17 = 20 rows: the most allowed
     assert validate_bundle(supporter) == []
     with (supporter / "filing.toml").open("a", encoding="utf-8") as handle:
-        handle.write(row)
+        handle.write(row.format(n=17))
     assert [str(e) for e in validate_bundle(supporter)] == [
         "technical_service.access (技术服务访问方式): has 21 entries, at most 20 allowed — remove 1"
     ]

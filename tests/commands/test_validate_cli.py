@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -84,3 +85,70 @@ def test_profile_override(bundle_app: typer.Typer, tmp_path: Path) -> None:
     override.write_text('[vocab]\nscenario = ["文本生成", "文字生成"]\n', encoding="utf-8")
     result = runner.invoke(bundle_app, ["validate", "--profile", str(override), bundle])
     assert result.exit_code == 0, result.stdout
+
+
+def test_json_over_a_folder_of_broken_bundles(bundle_app: typer.Typer, tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "bundles"
+    for name in ("loop", "long", "deep", "valid"):
+        shutil.copytree(BUNDLES / "supporter-basic", folder / name)
+    (folder / "loop" / "attachments" / "disclosure.pdf").unlink()
+    (folder / "loop" / "attachments" / "disclosure.pdf").symlink_to("disclosure.pdf")
+    for name, old, new in (
+        ("long", '"attachments/disclosure.pdf"', '"attachments/' + "x" * 300 + '.pdf"'),
+        ("deep", 'extra = { "策略描述"', 'extra = { "深" = ' + "[" * 5000 + "]" * 5000 + ', "策略描述"'),
+    ):
+        file = folder / name / "filing.toml"
+        file.write_text(file.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    result = runner.invoke(bundle_app, ["validate", "--json", str(folder)])
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.stdout)  # exactly one document
+    entries = {Path(e["bundle"]).name: e for e in document["bundles"]}
+    assert sorted(entries) == ["deep", "long", "loop", "valid"]
+    assert entries["valid"]["valid"] is True and entries["valid"]["warnings"] == []
+    assert "symbolic link loop" in entries["loop"]["errors"][0]["message"]
+    assert "too long" in entries["long"]["errors"][0]["message"]
+    assert "nested" in entries["deep"]["errors"][0]["message"]
+
+
+def test_config_profile_path_is_used_and_profile_option_wins(
+    bundle_app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundle = str(BUNDLES / "invalid" / "unknown-option")
+    monkeypatch.chdir(tmp_path)
+    widened = tmp_path / "widened.toml"
+    widened.write_text('[vocab]\nscenario = ["文本生成", "文字生成"]\n', encoding="utf-8")
+    config = tmp_path / "c.toml"
+    config.write_text(f'[portal]\nprofile_path = "{widened}"\n', encoding="utf-8")
+    assert runner.invoke(bundle_app, ["validate", "--config", str(config), bundle]).exit_code == 0
+    monkeypatch.setenv("BEIAN_PORTAL__PROFILE_PATH", str(widened))
+    assert runner.invoke(bundle_app, ["validate", bundle]).exit_code == 0
+    narrow = tmp_path / "narrow.toml"
+    narrow.write_text('[vocab]\nscenario = ["对话生成"]\n', encoding="utf-8")
+    assert runner.invoke(bundle_app, ["validate", "--profile", str(narrow), bundle]).exit_code == 1
+
+
+def test_empty_profile_path_env_is_a_usage_error(
+    bundle_app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BEIAN_PORTAL__PROFILE_PATH", "")
+    result = runner.invoke(bundle_app, ["validate", VALID])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "BEIAN_PORTAL__PROFILE_PATH" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_warnings_are_listed_and_do_not_fail(bundle_app: typer.Typer, tmp_path: Path) -> None:
+    import shutil
+
+    bundle = tmp_path / "b"
+    shutil.copytree(BUNDLES / "supporter-basic", bundle)
+    file = bundle / "filing.toml"
+    file.write_text(
+        file.read_text(encoding="utf-8").replace('"txt", "json"', '"txt", "png"'), encoding="utf-8"
+    )
+    human = runner.invoke(bundle_app, ["validate", str(bundle)])
+    assert human.exit_code == 0 and "warning: algorithm.data.output_formats" in human.stdout
+    document = json.loads(runner.invoke(bundle_app, ["validate", "--json", str(bundle)]).stdout)
+    assert document["valid"] is True and len(document["bundles"][0]["warnings"]) == 1

@@ -11,6 +11,7 @@ from agent.exit_codes import ExitCode
     ("name", "code"),
     [
         ("SettingsError", ExitCode.USAGE),
+        ("ProfileError", ExitCode.USAGE),
         ("LockHeld", ExitCode.LOCKED),
         ("TransientPortalError", ExitCode.FAILED),
         ("PortalUnreachable", ExitCode.PORTAL_UNREACHABLE),
@@ -44,3 +45,9 @@ def test_read_back_mismatch_masks_values() -> None:
 def test_profile_text_not_found_names_key_and_text() -> None:
     exc = ProfileTextNotFound("save_draft", "保存草稿")
     assert exc.key == "save_draft" and "保存草稿" in str(exc)
+
+
+def test_profile_error_is_the_one_agent_profile_raises() -> None:
+    from agent.profile import ProfileError
+
+    assert ProfileError is errors.ProfileError

@@ -218,3 +218,27 @@ def test_example_env_password_hint_really_works(workdir: Path, monkeypatch: pyte
     monkeypatch.setenv("BEIAN_ACCOUNTS__DEMO_PROVIDER__PASSWORD", "Real@Password9")
     password = load_settings(EXAMPLE).account("demo-provider").password
     assert password is not None and password.get_secret_value() == "Real@Password9"
+
+
+def test_missing_profile_override_is_a_usage_error_naming_the_setting(workdir: Path) -> None:
+    with pytest.raises(SettingsError, match=r"portal\.profile_path: .*nope\.toml does not exist") as caught:
+        load_settings(portal__profile_path=workdir / "nope.toml")
+    assert caught.value.exit_code is ExitCode.USAGE
+    assert "\n" not in str(caught.value)
+
+
+def test_empty_profile_path_from_env_is_a_usage_error(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BEIAN_PORTAL__PROFILE_PATH", "")
+    with pytest.raises(SettingsError, match=r"portal\.profile_path: .*empty.*BEIAN_PORTAL__PROFILE_PATH"):
+        load_settings()
+
+
+def test_profile_path_that_is_a_directory_is_a_usage_error(workdir: Path) -> None:
+    with pytest.raises(SettingsError, match=r"portal\.profile_path: .* is not a file"):
+        load_settings(portal__profile_path=workdir)
+
+
+def test_malformed_profile_override_is_a_usage_error_at_load(workdir: Path) -> None:
+    override = write(workdir / "profile.toml", "[texts\n")
+    with pytest.raises(SettingsError, match=r"profile_path: portal profile .*profile\.toml is not valid"):
+        load_settings(portal__profile_path=override)
