@@ -19,7 +19,8 @@
         └── SubmissionNotConfirmed    exit 6   提交 was clicked but the portal never confirmed it
 
 Playwright's own errors (``TimeoutError``, ``Error``, the ``AssertionError`` of ``expect``) enter the tree
-in one place, ``from_browser``, as ``BrowserError``. Bundle errors (``BundleInvalid``) live in ``agent.bundle``. Messages never carry personal data in clear:
+in one place, ``from_browser``, as ``BrowserError``. Bundle errors (``BundleInvalid``) live in
+``agent.bundle``. Messages never carry personal data in clear:
 values shown in them go through ``agent.redact``.
 """
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,6 +27,7 @@ from playwright.sync_api import Browser
 from agent.batch.lock import RunLock
 from agent.batch.plan import BatchItem, Outcome, discover_bundles, plan_batch
 from agent.batch.scheduler import BatchObserver, BatchOptions, BrowserFactory, Runner, Scheduler
+from agent.bundle import Bundle, BundleInvalid
 from agent.errors import SettingsError
 from agent.exit_codes import ExitCode
 from agent.profile import PortalProfile
@@ -107,10 +108,12 @@ def run_batch(
     profile: PortalProfile | None = None,
     stop: threading.Event | None = None,
     command: str = "batch",
+    loaded: Mapping[Path, Bundle | BundleInvalid] | None = None,
 ) -> BatchReport:
     """Validate, plan and run every bundle under ``paths``; raises ``LockHeld`` if a run holds the lock.
 
     ``stop`` (set from a signal handler) lets the bundles in flight finish and starts no new one.
+    ``loaded``: the bundles already read (``load_bundles``), so none is parsed twice.
     """
     bundle_dirs = discover_bundles(paths)
     if not bundle_dirs:
@@ -119,7 +122,13 @@ def run_batch(
     with RunLock(settings.lock_path, command=command):
         ledger = Ledger(settings.ledger_path)
         plan = plan_batch(
-            bundle_dirs, settings, ledger, until=options.until, profile=profile, recheck=options.recheck
+            bundle_dirs,
+            settings,
+            ledger,
+            until=options.until,
+            profile=profile,
+            recheck=options.recheck,
+            loaded=loaded,
         )
         run_id = ledger.begin_run(command)
         started, clock = _now(), time.monotonic()

@@ -58,7 +58,7 @@ def _browser(
 
 
 def run_bundle(
-    bundle_dir: Path,
+    target: Bundle | Path,
     settings: Settings,
     options: RunOptions,
     *,
@@ -69,15 +69,17 @@ def run_bundle(
 ) -> RunResult:
     """File one bundle and return how it ended; never raises for portal or bundle problems.
 
+    ``target``: the loaded ``Bundle`` (loaded once per run by the caller), or, for callers that only
+    have a path, its directory: it is loaded here and an invalid bundle becomes a failed result.
     ``browser``: a launched Chromium to open a fresh context in (batch workers share one per thread);
     None launches one for this run. ``ledger``/``run_id``: None opens the settings' ledger and begins
     a run of its own.
     """
     started = time.monotonic()
-    result = RunResult(bundle=str(bundle_dir), status=RunStatus.FAILED, exit_code=ExitCode.FAILED)
-    profile = settings.profile()
+    shown = str(target.directory if isinstance(target, Bundle) else target)
+    result = RunResult(bundle=shown, status=RunStatus.FAILED, exit_code=ExitCode.FAILED)
     try:
-        bundle = load_bundle(bundle_dir, profile)
+        bundle = target if isinstance(target, Bundle) else load_bundle(target, settings.profile())
     except BundleInvalid as exc:
         result.errors = [RunError(e.message, e.path, e.label, "invalid") for e in exc.errors]
         return _finish(result, started)
@@ -85,7 +87,7 @@ def run_bundle(
     own_ledger = ledger is None
     ledger = ledger if ledger is not None else Ledger(settings.ledger_path)
     run_id = run_id if run_id is not None else ledger.begin_run("submit")
-    key = bundle_key_for(bundle_dir)
+    key = bundle_key_for(bundle.directory if isinstance(target, Bundle) else target)
     entry = ledger.get(key)
     if entry is not None and entry.status in (Status.SUBMITTED, Status.ALREADY_SUBMITTED):
         result.status, result.exit_code = RunStatus.ALREADY_SUBMITTED, ExitCode.OK
