@@ -5,6 +5,7 @@
     BeianError                        exit 1 unless noted
     ├── SettingsError                 exit 2   bad config file, env value or CLI override
     ├── LockHeld                      exit 5   another batch/scheduled run holds the run lock
+    ├── InvalidTransition                      the ledger was asked for a transition it forbids
     └── PortalError
         ├── BrowserError                       the browser failed, or the page never showed what it should
         ├── TransientPortalError               timeout, HTTP 5xx, errno != 0 on save: worth retrying
@@ -13,6 +14,9 @@
         ├── LoginRequired             exit 3   a login is needed and this run may not do it unattended
         ├── ReadBackMismatch                   the portal shows something other than what was filled
         ├── ProfileTextNotFound                an on-screen text from the portal profile is not on the page
+        ├── NotOnScreen                        a label, option, row or tree node the bundle names is absent
+        ├── PortalRejected                     the portal refused a write with a message for the person
+        │   └── LoginFailed                        the account or password
         ├── AlreadySubmitted          exit 0   the filing is already submitted: nothing to do
         ├── AmbiguousSubmission       exit 6   提交 may or may not have gone through: a person checks
         ├── DuplicateDrafts           exit 6   草稿箱 holds more than one draft of the filing
@@ -26,7 +30,7 @@ values shown in them go through ``agent.redact``.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from playwright.sync_api import Error as PlaywrightError
 
@@ -39,9 +43,13 @@ __all__ = [
     "BeianError",
     "BrowserError",
     "DuplicateDrafts",
+    "InvalidTransition",
     "LockHeld",
+    "LoginFailed",
     "LoginRequired",
+    "NotOnScreen",
     "PortalError",
+    "PortalRejected",
     "PortalUnreachable",
     "ProfileTextNotFound",
     "ReadBackMismatch",
@@ -70,6 +78,10 @@ class SettingsError(BeianError):
 
 class LockHeld(BeianError):
     exit_code = ExitCode.LOCKED
+
+
+class InvalidTransition(BeianError):
+    """A caller asked for a transition the state machine forbids (a bug in the caller, not the portal)."""
 
 
 class PortalError(BeianError):
@@ -129,6 +141,22 @@ class ProfileTextNotFound(PortalError):
         self.key = key
         self.text = text
         super().__init__(f"profile text {key!r} ({text!r}) not found on the page; check the portal profile")
+
+
+class NotOnScreen(PortalError):
+    """A label, option, row or tree node the bundle names is not on the page (or not uniquely)."""
+
+
+class PortalRejected(PortalError):
+    """The portal refused a write with a message meant for the person filling in (e.g. a missing field)."""
+
+    def __init__(self, message: str, datas: Any = None) -> None:
+        super().__init__(message)
+        self.datas = datas
+
+
+class LoginFailed(PortalRejected):
+    """The portal refused the account or password."""
 
 
 class AlreadySubmitted(PortalError):

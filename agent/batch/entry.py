@@ -16,13 +16,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import structlog
-from playwright.sync_api import Browser
 
 from agent.batch.lock import RunLock
 from agent.batch.plan import BatchItem, Outcome, discover_bundles, plan_batch
@@ -43,7 +41,6 @@ __all__ = [
     "BrowserFactory",
     "Runner",
     "batch_exit_code",
-    "launch_chromium",
     "run_batch",
 ]
 
@@ -87,12 +84,6 @@ def batch_exit_code(items: Sequence[BatchItem], *, interrupted: bool = False) ->
     return ExitCode.OK if all(item.ok for item in items) else ExitCode.FAILED
 
 
-def launch_chromium(settings: Settings) -> AbstractContextManager[Browser]:
-    """One Playwright instance and browser for the calling thread."""
-    b = settings.browser
-    return launched(headless=b.headless, executable=b.executable, slow_mo_ms=b.slow_mo_ms)
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -103,7 +94,7 @@ def run_batch(
     options: BatchOptions,
     *,
     runner: Runner = run_bundle,
-    browsers: BrowserFactory = launch_chromium,
+    browsers: BrowserFactory = launched,
     observer: BatchObserver | None = None,
     profile: PortalProfile | None = None,
     stop: threading.Event | None = None,

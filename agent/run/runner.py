@@ -11,7 +11,6 @@ filing and hands back its ``FilingOutcome``.
 from __future__ import annotations
 
 import time
-from contextlib import AbstractContextManager
 from pathlib import Path
 
 import structlog
@@ -47,14 +46,6 @@ __all__ = ["RunOptions", "run_bundle"]
 
 _log = structlog.get_logger(__name__)
 _SESSION_RETRIES = 3
-
-
-def _browser(
-    settings: Settings, options: RunOptions, given: Browser | None
-) -> AbstractContextManager[Browser]:
-    headless = settings.browser.headless if options.headed is None else not options.headed
-    b = settings.browser
-    return launched(headless=headless, executable=b.executable, slow_mo_ms=b.slow_mo_ms, given=given)
 
 
 def run_bundle(
@@ -102,7 +93,10 @@ def run_bundle(
     outcome = FilingOutcome()
     failure: BeianError | None = None
     try:
-        with bound_contextvars(evidence=evidence.path.name), _browser(settings, options, browser) as live:
+        with (
+            bound_contextvars(evidence=evidence.path.name),
+            launched(settings, headed=options.headed, given=browser) as live,
+        ):
             result.browser_version = live.version
             outcome = _drive(bundle, settings, options, live, ledger, run_id, key, evidence, log, plan)
     except _Failed as failed:
