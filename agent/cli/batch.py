@@ -19,6 +19,7 @@ from agent.batch.entry import BatchObserver, BatchOptions, BatchReport, run_batc
 from agent.batch.plan import discover_bundles, load_bundles
 from agent.batch.report import LogProgress, RichProgress, print_summary, report_document, write_reports
 from agent.bundle import Bundle
+from agent.cli.options import ConfigOption, JsonOption, PortalUrlOption, StateDirOption
 from agent.errors import BeianError, LockHeld
 from agent.exit_codes import ExitCode
 from agent.logging import configure_logging
@@ -26,14 +27,6 @@ from agent.result import Until
 from agent.settings import Settings, load_settings
 
 __all__ = ["batch", "register"]
-
-ConfigOption = Annotated[
-    Path | None, typer.Option("--config", help="Config file (default: ./beian-agent.toml if present).")
-]
-StateDirOption = Annotated[
-    Path | None, typer.Option("--state-dir", help="Where the ledger, sessions and the run lock live.")
-]
-PortalUrlOption = Annotated[str | None, typer.Option("--portal-url", help="The portal's base URL.")]
 
 
 def _fail(message: str, code: ExitCode) -> typer.Exit:
@@ -87,9 +80,7 @@ def batch(
     until: Annotated[Until, typer.Option("--until", help="Stop at the draft or the confirmation page.")] = (
         Until.CONFIRM
     ),
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the JSON report instead of the table.")
-    ] = False,
+    as_json: JsonOption = False,
     report_dir: Annotated[
         Path | None,
         typer.Option("--report", help="Directory for report.json and report.html (default: in evidence)."),

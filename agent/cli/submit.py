@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from agent.bundle import Bundle, BundleInvalid, load_bundle
+from agent.cli.options import ConfigOption, JsonOption, PortalUrlOption
 from agent.errors import SettingsError
 from agent.exit_codes import ExitCode
 from agent.logging import configure_logging
@@ -59,18 +60,16 @@ def submit(
             help="The operator attests that the content is true and valid; required with --submit.",
         ),
     ] = False,
-    portal_url: Annotated[str | None, typer.Option("--portal-url", help="The portal's base URL.")] = None,
+    portal_url: PortalUrlOption = None,
     headed: Annotated[bool, typer.Option("--headed", help="Show the browser window.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
+    as_json: JsonOption = False,
     mock: Annotated[
         bool,
         typer.Option(
             "--mock", help="Rehearse against the embedded mock portal; nothing reaches the real one."
         ),
     ] = False,
-    config: Annotated[
-        Path | None, typer.Option("--config", help="Config file (default: ./beian-agent.toml if present).")
-    ] = None,
+    config: ConfigOption = None,
 ) -> None:
     """File one bundle: log in, fill and check every step, save to 草稿箱, stop at 确认提交.
 
