@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from agent.bundle import BundleError, check_bundle, discover_bundles
+from agent.cli.options import ConfigOption, JsonOption
 from agent.errors import ProfileError, SettingsError
 from agent.exit_codes import ExitCode
 from agent.profile import PortalProfile, load_profile
@@ -78,14 +79,12 @@ def validate(
         list[Path],
         typer.Argument(help="Bundle directories, folders of bundles, or manifest files (as for batch)."),
     ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document instead of text.")] = False,
+    as_json: JsonOption = False,
     profile_path: Annotated[
         Path | None,
         typer.Option("--profile", help="A portal profile override (TOML); wins over the config's."),
     ] = None,
-    config: Annotated[
-        Path | None, typer.Option("--config", help="Config file (default: ./beian-agent.toml if present).")
-    ] = None,
+    config: ConfigOption = None,
 ) -> None:
     """Check filing bundles: every problem, with its path, portal label and how to fix it.
 

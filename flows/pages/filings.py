@@ -58,10 +58,3 @@ class FilingsPage(PortalPage):
         row = self._row(name)
         expect(row).to_have_count(1)
         row.get_by_role("button", name=self.profile.text("continue_draft"), exact=True).click()
-
-    def delete_draft(self, name: str) -> None:
-        row = self._row(name)
-        expect(row).to_have_count(1)
-        row.get_by_role("button", name=self.profile.text("delete_draft"), exact=True).click()
-        dialog = self.page.get_by_role("dialog")
-        self.call_portal(lambda: self.button("confirm", dialog).click(), "delete a draft")

@@ -11,9 +11,8 @@ from pathlib import Path
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from agent.errors import TransientPortalError
+from agent.errors import NotOnScreen, TransientPortalError
 from agent.profile import PortalProfile
-from flows.errors import NotOnScreen
 from flows.widgets.locate import exact_text
 
 _OPTION_TIMEOUT_MS = 5_000

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
+from agent.errors import NotOnScreen
 from agent.profile import PortalProfile
-from flows.errors import NotOnScreen
 from flows.widgets import controls
 from flows.widgets.kinds import FieldKind, count_and_detect
 from flows.widgets.locate import form_item

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Sequence
 
 from playwright.sync_api import Locator, Page, expect
 
+from agent.errors import NotOnScreen
 from agent.profile import PortalProfile
-from flows.errors import NotOnScreen
 from flows.widgets.locate import exact_text
 
 __all__ = ["TreeDriver"]

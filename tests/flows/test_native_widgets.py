@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
+from agent.errors import NotOnScreen
 from agent.profile import PortalProfile, load_profile
-from flows.errors import NotOnScreen
 from flows.widgets import FieldKind, FieldSpec, Form
 
 pytestmark = pytest.mark.e2e
