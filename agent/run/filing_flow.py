@@ -20,10 +20,11 @@ from agent.errors import (
 )
 from agent.exit_codes import ExitCode
 from agent.progress import Stage
-from agent.result import RunError, RunResult, RunStatus, Until
+from agent.result import FieldCheck, RunError, RunResult, RunStatus, Until
 from agent.run.arrival import arrive
 from agent.run.retry import transient_retry
 from agent.state import session_store
+from agent.state.export import bundle_facts
 from agent.state.ledger import Checkpoint, Ledger, Status
 from flows.pages.base import PageContext
 from flows.pages.entity import EntityPage, display_text
@@ -83,6 +84,7 @@ class FilingFlow:
         self.shell = Shell(ctx)
         self.name = bundle.filing.algorithm.name
         self.hash = bundle.content_hash()
+        self.bundle_facts = bundle_facts(bundle)
         self.entity_done = False
         self.products_done = False
         self.log = _log.bind(bundle=bundle.directory.name, account=bundle.account, run_id=run_id)
@@ -97,6 +99,8 @@ class FilingFlow:
             content_hash=self.hash,
             account=self.bundle.account,
             algorithm_name=self.name,
+            evidence_dir=str(self.evidence.path.resolve()),
+            **self.bundle_facts,
             **fields,
         )
         self.result.step_reached = checkpoint
@@ -249,7 +253,7 @@ class FilingFlow:
             # Filling is safe to repeat (uploads already listed are kept): a failed upload fills again.
             wrong = self._retry(f"fill step {step}", partial(self._fill_step, wizard, step))
             if wrong:
-                self._read_back_failed(wrong)
+                self._read_back_failed(wrong, f"step{step}")
             self._retry("保存至草稿箱", wizard.save_draft)
             self._checkpoint(f"step{step}", Status.SAVED, draft_ref=self.name)
             self._screenshot(f"step{step}")
@@ -288,8 +292,14 @@ class FilingFlow:
         label = label_of(type(products), "select")
         return [FieldReadBack("products.select", label, sorted(wanted), sorted(ticked))]
 
-    def _read_back_failed(self, wrong: list[FieldReadBack]) -> None:
+    def _read_back_failed(self, wrong: list[FieldReadBack], page: str | None = None) -> None:
+        sep = self.profile.message("list_separator")
         for w in wrong:
+            if page is not None:
+                shown = display_text(w.actual, sep)
+                self.result.fields.append(
+                    FieldCheck(page, w.path, w.label, display_text(w.expected, sep), shown, False)
+                )
             self.result.errors.append(
                 RunError(
                     f"the page shows {w.actual!r}, the bundle says {w.expected!r}",
@@ -323,7 +333,11 @@ class FilingFlow:
         for entry in entries:
             label = self.profile.label(entry.label)
             expected = display_text(entry.value, sep)
-            if label in shown and not shown[label].startswith(expected):
+            ok = None if label not in shown else shown[label].startswith(expected)
+            self.result.fields.append(
+                FieldCheck("confirm", entry.path, label, expected, shown.get(label), ok)
+            )
+            if ok is False:
                 wrong.append(FieldReadBack(entry.path, entry.label, expected, shown[label]))
         if wrong:
             self._read_back_failed(wrong)
@@ -340,7 +354,7 @@ class FilingFlow:
                 "提交 needs --confirm-truthful: the operator attests the content is true"
             )
         progress.stage_started(Stage.SUBMIT)
-        self.ledger.mark_submitting(self.key, self.run_id)
+        self.ledger.mark_submitting(self.key, self.run_id, evidence_dir=str(self.evidence.path.resolve()))
         wizard.tick_commitment()
         try:
             wizard.submit()
