@@ -24,6 +24,8 @@ from agent.exit_codes import ExitCode
 from agent.logging import configure_logging
 from agent.result import Until
 from agent.settings import Settings, load_settings
+from agent.state.export import ExportFormat, export_rows, write_export
+from agent.state.ledger import Ledger
 
 __all__ = ["batch", "register"]
 
@@ -110,6 +112,12 @@ def batch(
             "--mock", help="Rehearse against the embedded mock portal; nothing reaches the real one."
         ),
     ] = False,
+    export_format: Annotated[
+        ExportFormat | None,
+        typer.Option(
+            "--export", help="Also write the ledger's filing list (xlsx or csv) beside the reports."
+        ),
+    ] = None,
     recheck: Annotated[
         bool,
         typer.Option("--recheck", help="Run bundles the ledger has as ready with the same content again."),
@@ -155,6 +163,10 @@ def batch(
         raise _fail(str(exc), exc.exit_code) from None
     directory = report_dir or run_settings.paths.evidence_dir / f"batch-{report.run_id}"
     json_path, html_path = write_reports(report, run_settings, directory)
+    if export_format is not None:
+        rows = export_rows(Ledger(run_settings.ledger_path))
+        exported = write_export(rows, directory / f"filings.{export_format.value}", export_format)
+        typer.echo(f"export: {exported}", err=True)
     if as_json:
         document = report_document(report, run_settings, directory)
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
