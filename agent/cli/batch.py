@@ -154,6 +154,8 @@ def batch(
             observer = _observer(stack)
             with _sigterm_as_interrupt():
                 report = run_batch(paths, run_settings, options, observer=observer)
+            # Read now: a --mock rehearsal's ledger is gone once the stack closes.
+            rows = export_rows(Ledger(run_settings.ledger_path)) if export_format is not None else []
             stack.close()  # the progress bar is gone before the summary prints
     except LockHeld as exc:
         raise _fail(f"{exc}; this run did nothing", ExitCode.LOCKED) from None
@@ -164,7 +166,6 @@ def batch(
     directory = report_dir or run_settings.paths.evidence_dir / f"batch-{report.run_id}"
     json_path, html_path = write_reports(report, run_settings, directory)
     if export_format is not None:
-        rows = export_rows(Ledger(run_settings.ledger_path))
         exported = write_export(rows, directory / f"filings.{export_format.value}", export_format)
         typer.echo(f"export: {exported}", err=True)
     if as_json:
