@@ -8,7 +8,7 @@ from typing import Any
 
 from agent.exit_codes import ExitCode
 
-__all__ = ["RunError", "RunResult", "RunStatus", "Until"]
+__all__ = ["FieldCheck", "RunError", "RunResult", "RunStatus", "Until"]
 
 
 class RunStatus(StrEnum):
@@ -35,6 +35,32 @@ class RunError:
         return {"kind": self.kind, "path": self.path, "label": self.label, "message": self.message}
 
 
+@dataclass(frozen=True)
+class FieldCheck:
+    """One field read back from the portal: what the bundle says beside what the page shows.
+
+    ``page`` is where it was read (``step1``..``step3``, ``confirm``); ``portal_value`` is None when the
+    page did not show the label at all, and ``ok`` is then None too (not checked, not wrong).
+    """
+
+    page: str
+    path: str
+    label: str
+    bundle_value: str
+    portal_value: str | None
+    ok: bool | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "page": self.page,
+            "path": self.path,
+            "label": self.label,
+            "bundle_value": self.bundle_value,
+            "portal_value": self.portal_value,
+            "ok": self.ok,
+        }
+
+
 @dataclass
 class RunResult:
     bundle: str
@@ -47,6 +73,7 @@ class RunResult:
     algorithm: str | None = None
     errors: list[RunError] = field(default_factory=list)
     warnings: list[RunError] = field(default_factory=list)
+    fields: list[FieldCheck] = field(default_factory=list)  # in the order the page lists them
     exit_code: ExitCode = ExitCode.OK
 
     def to_json(self) -> dict[str, Any]:
@@ -61,4 +88,5 @@ class RunResult:
             "algorithm": self.algorithm,
             "errors": [e.to_json() for e in self.errors],
             "warnings": [w.to_json() for w in self.warnings],
+            "fields": [f.to_json() for f in self.fields],
         }

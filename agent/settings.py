@@ -47,6 +47,7 @@ __all__ = [
     "Account",
     "BatchSettings",
     "BrowserSettings",
+    "EvidenceSettings",
     "LoggingSettings",
     "PathSettings",
     "PortalSettings",
@@ -122,6 +123,11 @@ class PathSettings(_Section):
     evidence_dir: Path = Path("evidence")
 
 
+class EvidenceSettings(_Section):
+    # 网络安全法 Art. 21(3): network logs are kept at least six months; evidence is never pruned sooner.
+    min_retention_days: int = Field(default=183, ge=183)
+
+
 class Account(_Section):
     username: str
     password: SecretStr | None = None
@@ -164,6 +170,7 @@ class Settings(BaseSettings):
     timeouts: TimeoutSettings = TimeoutSettings()
     retry: RetrySettings = RetrySettings()
     paths: PathSettings = PathSettings()
+    evidence: EvidenceSettings = EvidenceSettings()
     accounts: dict[str, Account] = Field(default_factory=dict)
     batch: BatchSettings = BatchSettings()
     logging: LoggingSettings = LoggingSettings()

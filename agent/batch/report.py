@@ -1,22 +1,22 @@
 """What a batch shows: progress while it runs, then a summary table, ``report.json`` and ``report.html``.
 
-The HTML report is one self-contained file (inline CSS, no script, no external resource) that links to
-each run's evidence by relative path, so the report directory and the evidence can be archived together.
-Every value that comes from a bundle or the portal is escaped, and the whole document passes through
-``agent.redact`` first: the configuration with its secrets masked, error texts with ID numbers, mobiles
-and e-mail addresses masked.
+``report.json`` links to each run's evidence by relative path; ``report.html`` (``agent.batch.report_html``)
+embeds what it shows, screenshots included, so it still opens complete once moved. Both carry, per filing,
+what the bundle says (role, entity, attachments with sha256), what the portal showed (the fields read
+back, from the run's ``result.json``) and what the ledger knows (portal status, filing number). The whole
+document passes through ``agent.redact`` first: the configuration with its secrets masked, texts with ID
+numbers, mobiles and e-mail addresses masked.
 """
 
 from __future__ import annotations
 
-import html
+import hashlib
 import json
 import os
 import sys
 import threading
 from pathlib import Path
 from typing import Any, TextIO
-from urllib.parse import quote
 
 import structlog
 from rich.console import Console
@@ -26,10 +26,13 @@ from rich.table import Table
 from agent import __version__
 from agent.batch.entry import BatchReport
 from agent.batch.plan import BatchItem, BatchPlan
-from agent.bundle import Bundle
-from agent.files import write_private
+from agent.batch.report_html import render_html
+from agent.bundle import Bundle, BundleInvalid, load_bundle
+from agent.bundle.facts import bundle_facts
+from agent.files import private_dir, write_private
 from agent.redact import redact, redact_text
 from agent.settings import Settings
+from agent.state.ledger import Ledger, LedgerEntry, bundle_key_for
 
 __all__ = [
     "LogProgress",
@@ -139,15 +142,65 @@ def evidence_links(item: BatchItem, report_dir: Path) -> dict[str, Any]:
     return links
 
 
+def _bundle_details(item: BatchItem) -> dict[str, Any]:
+    """Role, entity and attachments from the bundle, if it is still readable where it was run from."""
+    details: dict[str, Any] = {"role": None, "entity": None, "products": None, "attachments": []}
+    directory = Path(item.bundle)
+    if not (directory / "filing.toml").is_file():
+        return details
+    try:
+        bundle = load_bundle(directory)
+    except (BundleInvalid, OSError):
+        return details
+    facts = bundle_facts(bundle)
+    details.update(role=facts["role"], entity=facts["entity_name"], products=facts["products"])
+    for path, file in bundle.attachments().items():
+        try:
+            data = file.read_bytes()
+        except OSError:
+            continue
+        details["attachments"].append(
+            {"path": path, "name": file.name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+        )
+    return details
+
+
+def _run_result(item: BatchItem) -> dict[str, Any]:
+    """The run's ``result.json``: the fields read back and the warnings (absent for runs not started)."""
+    if not item.evidence_dir:
+        return {}
+    try:
+        loaded = json.loads((Path(item.evidence_dir) / "result.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _portal_facts(settings: Settings) -> dict[str, LedgerEntry]:
+    """What the ledger knows per bundle key (portal status, filing number); never creates a ledger."""
+    if not settings.ledger_path.exists():
+        return {}
+    return {e.bundle_key: e for e in Ledger(settings.ledger_path).entries()}
+
+
 def report_document(
     report: BatchReport, settings: Settings, report_dir: Path | None = None
 ) -> dict[str, Any]:
     """The JSON report (what ``--json`` prints and ``report.json`` holds), redacted."""
+    ledger = _portal_facts(settings)
     bundles = []
     for item in report.items:
         entry = item.to_json()
         if report_dir is not None:
             entry["evidence"] = evidence_links(item, report_dir)
+        result = _run_result(item)
+        known = ledger.get(bundle_key_for(Path(item.bundle)))
+        entry.update(_bundle_details(item))
+        entry["fields"] = result.get("fields") or []
+        entry["warnings"] = result.get("warnings") or []
+        entry["portal_status"] = known.portal_status if known else None
+        entry["filing_number"] = known.filing_number if known else None
+        entry["submitted_at"] = known.submitted_at if known else None
         bundles.append(entry)
     document = {
         "run_id": report.run_id,
@@ -167,14 +220,27 @@ def report_document(
     return redacted
 
 
+def _screenshots(item: BatchItem) -> list[tuple[str, bytes]]:
+    if not item.evidence_dir:
+        return []
+    found = []
+    for path in sorted((Path(item.evidence_dir) / "screenshots").glob("*.png")):
+        try:
+            found.append((path.name, path.read_bytes()))
+        except OSError:
+            continue
+    return found
+
+
 def write_reports(report: BatchReport, settings: Settings, report_dir: Path) -> tuple[Path, Path]:
-    """Write ``report.json`` and ``report.html`` (0600, atomically) into ``report_dir``."""
-    report_dir.mkdir(parents=True, exist_ok=True)
+    """Write ``report.json`` and ``report.html`` (0600, atomically) into ``report_dir`` (0700)."""
+    private_dir(report_dir)
     document = report_document(report, settings, report_dir)
     json_path, html_path = report_dir / "report.json", report_dir / "report.html"
     text = json.dumps(document, ensure_ascii=False, indent=2)
     write_private(json_path, (text + "\n").encode("utf-8"))
-    write_private(html_path, render_html(document).encode("utf-8"))
+    shots = [_screenshots(item) for item in report.items]
+    write_private(html_path, render_html(document, shots).encode("utf-8"))
     return json_path, html_path
 
 
@@ -211,84 +277,3 @@ def print_summary(report: BatchReport, *, stream: TextIO | None = None) -> None:
 
 
 _OK_TEXT = frozenset({"ready", "saved", "submitted", "already_submitted", "skipped"})
-
-_CSS = """
-body{font:14px/1.45 system-ui,sans-serif;margin:2em;color:#222}
-h1{font-size:1.4em}table{border-collapse:collapse;width:100%;margin:1em 0}
-th,td{border:1px solid #ccc;padding:.35em .5em;text-align:left;vertical-align:top}
-th{background:#f3f3f3}tr.bad td.outcome{color:#b00020;font-weight:600}
-tr.good td.outcome{color:#1b6e20;font-weight:600}code,pre{font-family:ui-monospace,monospace;font-size:.92em}
-pre{background:#f7f7f7;padding:.8em;overflow:auto}ul{margin:0;padding-left:1.2em}
-.shots a{margin-right:.4em}
-"""
-
-
-def _e(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def _href(relative: str) -> str:
-    return _e(quote(relative.replace(os.sep, "/")))
-
-
-def _evidence_cell(links: dict[str, Any] | None) -> str:
-    if not links:
-        return ""
-    parts = []
-    shots = links.get("screenshots") or []
-    if shots:
-        anchors = " ".join(f'<a href="{_href(p)}">{_e(Path(p).name)}</a>' for p in shots)
-        parts.append(f'<div class="shots">screenshots: {anchors}</div>')
-    for key, title in (("trace", "trace"), ("result", "result.json"), ("log", "log")):
-        if links.get(key):
-            parts.append(f'<a href="{_href(links[key])}">{_e(title)}</a>')
-    return " ".join(parts)
-
-
-def _errors_cell(entry: dict[str, Any]) -> str:
-    lines = []
-    if entry.get("note"):
-        lines.append(f"<li>{_e(entry['note'])}</li>")
-    for error in entry.get("errors") or []:
-        where = " ".join(_e(error.get(k)) for k in ("path", "label") if error.get(k))
-        prefix = f"<code>{where}</code>: " if where else ""
-        lines.append(f"<li>{prefix}{_e(error.get('message'))}</li>")
-    return f"<ul>{''.join(lines)}</ul>" if lines else ""
-
-
-def render_html(document: dict[str, Any]) -> str:
-    """The HTML report of a (redacted) report document; every value is escaped."""
-    rows = []
-    for entry in document["bundles"]:
-        rows.append(
-            f'<tr class="{"good" if entry["ok"] else "bad"}">'
-            f"<td><code>{_e(entry['bundle'])}</code></td><td>{_e(entry['account'])}</td>"
-            f"<td>{_e(entry['algorithm'])}</td>"
-            f'<td class="outcome">{_e(entry["outcome"])}</td><td>{_e(entry["step_reached"])}</td>'
-            f"<td>{_e(entry['duration_s'])}s</td><td>{_errors_cell(entry)}</td>"
-            f"<td>{_evidence_cell(entry.get('evidence'))}</td></tr>"
-        )
-    summary = " · ".join(f"{_e(k)}: {_e(v)}" for k, v in document["summary"].items() if v)
-    browsers = ", ".join(document["browser_versions"]) or "none started"
-    config = json.dumps(document["config"], ensure_ascii=False, indent=2)
-    options = json.dumps(document["options"], ensure_ascii=False)
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>beian-agent batch {_e(document["run_id"])}</title><style>{_CSS}</style></head>
-<body>
-<h1>beian-agent batch {_e(document["run_id"])}</h1>
-<p>exit code <strong>{_e(document["exit_code"])}</strong>{" (interrupted)" if document["interrupted"] else ""}
- · {summary}</p>
-<p>started {_e(document["started"])} · finished {_e(document["finished"])} · {_e(document["duration_s"])}s
- · beian-agent {_e(document["tool_version"])} · browser {_e(browsers)}
- · options <code>{_e(options)}</code></p>
-<table><thead><tr><th>bundle</th><th>account</th><th>algorithm</th><th>outcome</th><th>step reached</th>
-<th>duration</th><th>notes and errors</th><th>evidence</th></tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody></table>
-<h2>Configuration (secrets masked)</h2>
-<pre>{_e(config)}</pre>
-</body></html>
-"""

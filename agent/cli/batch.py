@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from agent.batch.entry import BatchObserver, BatchOptions, BatchReport, run_batch
+from agent.batch.export import ExportFormat, export_rows, write_export
 from agent.batch.plan import load_bundles
 from agent.batch.report import LogProgress, RichProgress, print_summary, report_document, write_reports
 from agent.bundle import Bundle, discover_bundles
@@ -25,6 +26,7 @@ from agent.exit_codes import ExitCode
 from agent.logging import configure_logging
 from agent.result import Until
 from agent.settings import Settings, load_settings
+from agent.state.ledger import Ledger
 
 __all__ = ["batch", "register"]
 
@@ -91,6 +93,12 @@ def batch(
             "--mock", help="Rehearse against the embedded mock portal; nothing reaches the real one."
         ),
     ] = False,
+    export_format: Annotated[
+        ExportFormat | None,
+        typer.Option(
+            "--export", help="Also write the ledger's filing list (xlsx or csv) beside the reports."
+        ),
+    ] = None,
     recheck: Annotated[
         bool,
         typer.Option("--recheck", help="Run bundles the ledger has as ready with the same content again."),
@@ -129,6 +137,8 @@ def batch(
             observer = _observer(stack)
             with _sigterm_as_interrupt():
                 report = run_batch(paths, run_settings, options, observer=observer, loaded=loaded)
+            # Read now: a --mock rehearsal's ledger is gone once the stack closes.
+            rows = export_rows(Ledger(run_settings.ledger_path)) if export_format is not None else []
             stack.close()  # the progress bar is gone before the summary prints
     except LockHeld as exc:
         raise _fail(f"{exc}; this run did nothing", ExitCode.LOCKED) from None
@@ -138,6 +148,9 @@ def batch(
         raise _fail(str(exc), exc.exit_code) from None
     directory = report_dir or run_settings.paths.evidence_dir / f"batch-{report.run_id}"
     json_path, html_path = write_reports(report, run_settings, directory)
+    if export_format is not None:
+        exported = write_export(rows, directory / f"filings.{export_format.value}", export_format)
+        typer.echo(f"export: {exported}", err=True)
     if as_json:
         document = report_document(report, run_settings, directory)
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))

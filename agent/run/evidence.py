@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from agent.files import slugify, write_private
+from agent.files import private_dir, seal_tree, slugify, write_private
 from agent.redact import redact
 
 __all__ = ["EvidenceDir"]
@@ -35,9 +35,10 @@ class EvidenceDir:
     def create(cls, evidence_root: Path, bundle_name: str, *, now: datetime | None = None) -> EvidenceDir:
         stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
         path = evidence_root / f"{stamp}-{slugify(bundle_name)}-{uuid.uuid4().hex[:6]}"
-        evidence_root.mkdir(parents=True, exist_ok=True)
+        private_dir(evidence_root)
         path.mkdir(mode=0o700)
-        (path / "screenshots").mkdir(mode=0o700)
+        path.chmod(0o700)  # mkdir's mode is narrowed by the umask, never widened; chmod states it
+        private_dir(path / "screenshots")
         return cls(path)
 
     @property
@@ -69,7 +70,8 @@ class EvidenceDir:
         return self.result_path
 
     def seal(self) -> None:
-        """Make every file 0600; call when the run ends (Playwright writes traces and screenshots 0644)."""
-        for file in self.path.rglob("*"):
-            if file.is_file():
-                file.chmod(0o600)
+        """Make every file 0600 and folder 0700; call when the run ends.
+
+        Playwright writes traces and screenshots with the umask's mode (0644, or 0666 under umask 000).
+        """
+        seal_tree(self.path)

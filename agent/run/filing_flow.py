@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from agent import progress
 from agent.bundle import Bundle, FormEntry, label_of
+from agent.bundle.facts import bundle_facts
 from agent.bundle.models import TechnicalService
 from agent.errors import (
     AmbiguousSubmission,
@@ -17,7 +18,7 @@ from agent.errors import (
     TransientPortalError,
 )
 from agent.progress import Stage
-from agent.result import RunError, RunStatus, Until
+from agent.result import FieldCheck, RunError, RunStatus, Until
 from agent.run.arrival import arrive
 from agent.run.context import RunContext
 from agent.run.decide import CREATING, Action, ProfileStatuses, decide
@@ -61,6 +62,7 @@ class FilingFlow:
         self.shell = Shell(self.ctx)
         self.name = self.bundle.filing.algorithm.name
         self.hash = self.bundle.content_hash()
+        self.bundle_facts = bundle_facts(self.bundle)
         self.entity_done = False
         self.products_done = False
         self.log = run.logger
@@ -75,6 +77,8 @@ class FilingFlow:
             content_hash=self.hash,
             account=self.bundle.account,
             algorithm_name=self.name,
+            evidence_dir=str(self.evidence.path.resolve()),
+            **self.bundle_facts,
             **fields,
         )
         self.outcome.step_reached = checkpoint
@@ -213,7 +217,7 @@ class FilingFlow:
             # Filling is safe to repeat (uploads already listed are kept): a failed upload fills again.
             wrong = self._retry(f"fill step {step}", partial(self._fill_step, wizard, step))
             if wrong:
-                self._read_back_failed(wrong)
+                self._read_back_failed(wrong, f"step{step}")
             self._retry("保存至草稿箱", wizard.save_draft)
             self._checkpoint(f"step{step}", Status.SAVED, draft_ref=self.name)
             self._screenshot(f"step{step}")
@@ -252,8 +256,14 @@ class FilingFlow:
         label = label_of(type(products), "select")
         return [FieldReadBack("products.select", label, sorted(wanted), sorted(ticked))]
 
-    def _read_back_failed(self, wrong: list[FieldReadBack]) -> None:
+    def _read_back_failed(self, wrong: list[FieldReadBack], page: str | None = None) -> None:
+        sep = self.profile.message("list_separator")
         for w in wrong:
+            if page is not None:
+                shown = display_text(w.actual, sep)
+                self.outcome.fields.append(
+                    FieldCheck(page, w.path, w.label, display_text(w.expected, sep), shown, False)
+                )
             self.outcome.read_back_errors.append(
                 RunError(
                     f"the page shows {w.actual!r}, the bundle says {w.expected!r}",
@@ -287,7 +297,11 @@ class FilingFlow:
         for entry in entries:
             label = self.profile.label(entry.label)
             expected = display_text(entry.value, sep)
-            if label in shown and not shown[label].startswith(expected):
+            ok = None if label not in shown else shown[label].startswith(expected)
+            self.outcome.fields.append(
+                FieldCheck("confirm", entry.path, label, expected, shown.get(label), ok)
+            )
+            if ok is False:
                 wrong.append(FieldReadBack(entry.path, entry.label, expected, shown[label]))
         if wrong:
             self._read_back_failed(wrong)
@@ -304,7 +318,7 @@ class FilingFlow:
                 "提交 needs --confirm-truthful: the operator attests the content is true"
             )
         progress.stage_started(Stage.SUBMIT)
-        self.ledger.mark_submitting(self.key, self.run_id)
+        self.ledger.mark_submitting(self.key, self.run_id, evidence_dir=str(self.evidence.path.resolve()))
         wizard.tick_commitment()
         try:
             wizard.submit()

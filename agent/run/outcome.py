@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from agent.result import RunError, RunStatus
+from agent.result import FieldCheck, RunError, RunStatus
 
 __all__ = ["FilingOutcome"]
 
@@ -18,3 +18,5 @@ class FilingOutcome:
     warnings: list[RunError] = field(default_factory=list)
     # One per field the portal showed differently; the run's ``ReadBackMismatch`` names the first of them.
     read_back_errors: list[RunError] = field(default_factory=list)
+    # Every field read back on the portal, in the order of the confirmation page (for the report).
+    fields: list[FieldCheck] = field(default_factory=list)

@@ -132,6 +132,7 @@ def _apply(result: RunResult, outcome: FilingOutcome, failure: BeianError | None
     result.status, result.step_reached = outcome.status, outcome.step_reached
     result.warnings = list(outcome.warnings)
     result.errors = list(outcome.read_back_errors)
+    result.fields = list(outcome.fields)
     result.exit_code = ExitCode.FAILED if outcome.status is RunStatus.FAILED else ExitCode.OK
     if failure is None:
         return

@@ -41,6 +41,7 @@ from typing import Any
 import structlog
 
 from agent.errors import AlreadySubmitted, AmbiguousSubmission, InvalidTransition
+from agent.files import private_dir
 
 __all__ = [
     "STICKY",
@@ -81,7 +82,24 @@ class Checkpoint(StrEnum):
 
 
 STICKY: frozenset[Status] = frozenset({Status.SUBMITTING, Status.SUBMITTED, Status.ALREADY_SUBMITTED})
-_FIELDS = frozenset({"content_hash", "account", "algorithm_name", "draft_ref", "last_error"})
+# Columns added after the first release, each with ``ALTER TABLE ... ADD COLUMN`` on opening an older
+# ledger: what the CAC's filing lists show (role, entity, products, purpose), what the portal lists
+# (status text, filing number), when 提交 was confirmed, and the evidence folder of the last checkpoint.
+_ADDED_COLUMNS = (
+    "role",
+    "entity_name",
+    "products",
+    "purpose",
+    "portal_status",
+    "filing_number",
+    "submitted_at",
+    "evidence_dir",
+)
+_FIELDS = frozenset(
+    {"content_hash", "account", "algorithm_name", "draft_ref", "last_error", *_ADDED_COLUMNS}
+) - {"submitted_at"}
+# The statuses whose evidence shows a submission: the click on 提交 and its confirmation.
+_SUBMISSION = (Status.SUBMITTING, Status.SUBMITTED)
 
 
 @dataclass(frozen=True)
@@ -97,6 +115,14 @@ class LedgerEntry:
     last_error: str | None
     updated_at: str
     run_id: str | None
+    role: str | None = None
+    entity_name: str | None = None
+    products: str | None = None
+    purpose: str | None = None
+    portal_status: str | None = None
+    filing_number: str | None = None
+    submitted_at: str | None = None
+    evidence_dir: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +133,7 @@ class LedgerEvent:
     status: Status
     error: str | None
     at: str
+    evidence_dir: str | None = None
 
 
 @dataclass(frozen=True)
@@ -147,13 +174,20 @@ class Ledger:
     def __init__(self, path: Path, *, timeout_s: float = 30.0):
         self.path = path
         self._timeout_s = timeout_s
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(path.parent)
+        # Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the database's mode.
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
         with closing(self._connect()) as conn:
             conn.execute("PRAGMA journal_mode=WAL")
         with self._tx() as conn:
             # Not executescript(): it commits on its own, outside the IMMEDIATE transaction.
             for statement in filter(str.strip, _SCHEMA.split(";")):
                 conn.execute(statement)
+            _add_columns(conn, "bundles", _ADDED_COLUMNS)
+            _add_columns(conn, "events", ("evidence_dir",))
+        for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if file.exists() and file.stat().st_mode & 0o777 != 0o600:
+                file.chmod(0o600)
 
     def _connect(self) -> sqlite3.Connection:
         # isolation_level=None: transactions are begun explicitly, as IMMEDIATE, to take the write lock
@@ -211,11 +245,30 @@ class Ledger:
 
     def events(self, bundle_key: str | None = None) -> list[LedgerEvent]:
         rows = self._select(
-            "SELECT run_id, bundle_key, checkpoint, status, error, at FROM events "
+            "SELECT run_id, bundle_key, checkpoint, status, error, at, evidence_dir FROM events "
             "WHERE ?1 IS NULL OR bundle_key = ?1 ORDER BY id",
             bundle_key,
         )
         return [LedgerEvent(**dict(r) | {"status": Status(r["status"])}) for r in rows]
+
+    def submission_evidence(self) -> set[str]:
+        """Evidence folders of a submission (the run that clicked 提交, the one that saw it go through)."""
+        marks = ", ".join("?" for _ in _SUBMISSION)
+        rows = self._select(
+            "SELECT DISTINCT evidence_dir FROM events "
+            f"WHERE evidence_dir IS NOT NULL AND status IN ({marks})",
+            *_SUBMISSION,
+        )
+        return {r["evidence_dir"] for r in rows}
+
+    def submission_runs(self) -> set[str]:
+        """Runs during which a submission was made or confirmed (their batch reports are its record)."""
+        marks = ", ".join("?" for _ in _SUBMISSION)
+        rows = self._select(
+            f"SELECT DISTINCT run_id FROM events WHERE run_id IS NOT NULL AND status IN ({marks})",
+            *_SUBMISSION,
+        )
+        return {r["run_id"] for r in rows}
 
     def record_checkpoint(
         self, bundle_key: str, run_id: str | None, checkpoint: str | None, status: str, **fields: str | None
@@ -236,8 +289,13 @@ class Ledger:
             checkpoint = row["checkpoint"] if row else None
             return _write(conn, bundle_key, run_id, checkpoint, Status(status), {"last_error": error})
 
-    def mark_submitting(self, bundle_key: str, run_id: str | None) -> LedgerEntry:
-        """Claim the right to click 提交 once. Commit this BEFORE the click; raises if it is not ``ready``."""
+    def mark_submitting(
+        self, bundle_key: str, run_id: str | None, *, evidence_dir: str | None = None
+    ) -> LedgerEntry:
+        """Claim the right to click 提交 once. Commit this BEFORE the click; raises if it is not ``ready``.
+
+        ``evidence_dir``: the folder of the run about to click, recorded as evidence of the submission.
+        """
         with self._tx() as conn:
             row = _row(conn, bundle_key)
             if row is None:
@@ -252,7 +310,8 @@ class Ledger:
                 raise AlreadySubmitted(f"{bundle_key}: already submitted (run {row['run_id']})")
             if current is not Status.READY:
                 raise InvalidTransition(f"{bundle_key}: cannot submit from status {current}")
-            return _write(conn, bundle_key, run_id, Checkpoint.CONFIRM, Status.SUBMITTING, {})
+            fields = {"evidence_dir": evidence_dir} if evidence_dir is not None else {}
+            return _write(conn, bundle_key, run_id, Checkpoint.CONFIRM, Status.SUBMITTING, fields)
 
     def release(self, bundle_key: str, run_id: str | None, note: str) -> LedgerEntry:
         """A person checked the portal: the started submission did not go through. Back to ``ready``."""
@@ -290,6 +349,8 @@ def _write(
     # A new attempt: entering ``running``, or a later run finding the one before it died while running.
     new_attempt = status is Status.RUNNING and (current is not Status.RUNNING or row["run_id"] != run_id)
     values = {k: v for k, v in fields.items() if k != "last_error"}
+    if status is Status.SUBMITTED and current is not Status.SUBMITTED:
+        values["submitted_at"] = now
     error = fields.get("last_error")
     sets = "".join(f", {k} = ?" for k in values)
     conn.execute(
@@ -297,18 +358,27 @@ def _write(
         f"run_id = ?{sets} WHERE bundle_key = ?",
         (checkpoint, status, row["attempts"] + new_attempt, error, now, run_id, *values.values(), bundle_key),
     )
-    _event(conn, run_id, bundle_key, checkpoint, status, error)
+    _event(conn, run_id, bundle_key, checkpoint, status, error, fields.get("evidence_dir"))
     row = _row(conn, bundle_key)
     assert row is not None
     return _entry(row)
 
 
 def _event(conn: sqlite3.Connection, *values: object) -> None:
-    """Append (run_id, bundle_key, checkpoint, status, error) to the event log."""
+    """Append (run_id, bundle_key, checkpoint, status, error, evidence_dir) to the event log."""
     conn.execute(
-        "INSERT INTO events (run_id, bundle_key, checkpoint, status, error, at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO events (run_id, bundle_key, checkpoint, status, error, evidence_dir, at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
         (*values, _now()),
     )
+
+
+def _add_columns(conn: sqlite3.Connection, table: str, columns: tuple[str, ...]) -> None:
+    """Add the TEXT columns a ledger written by an older version lacks (SQLite has no IF NOT EXISTS)."""
+    present = {row["name"] for row in conn.execute(f"PRAGMA table_info({table})")}
+    for column in columns:
+        if column not in present:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
 
 
 def _row(conn: sqlite3.Connection, bundle_key: str) -> sqlite3.Row | None:
