@@ -14,22 +14,35 @@ import json
 import os
 import sys
 import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
 
 import structlog
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.console import Console, RenderableType
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from agent import __version__
 from agent.batch.entry import BatchReport
 from agent.batch.plan import BatchItem, BatchPlan
 from agent.bundle import Bundle
 from agent.files import write_private
+from agent.live import FAILED, StageBoard, stage_titles
+from agent.profile import PortalProfile, default_profile
+from agent.progress import ProgressEvent
 from agent.redact import redact, redact_text
 from agent.settings import Settings
+from agent.state.ledger import bundle_key_for
 
 __all__ = [
     "LogProgress",
@@ -55,6 +68,9 @@ class LogProgress:
     def started(self, bundle: Bundle) -> None:
         _log.info("bundle_started", bundle=str(bundle.directory), account=bundle.account)
 
+    def stage(self, bundle: Bundle, event: ProgressEvent) -> None:
+        pass  # the run's own log lines (checkpoint, retrying) tell where it is
+
     def finished(self, item: BatchItem) -> None:
         log = _log.info if item.ok else _log.warning
         log(
@@ -68,11 +84,29 @@ class LogProgress:
         )
 
 
-class RichProgress:
-    """A progress bar on the terminal (stderr), one line per finished bundle above it."""
+class _StageProgress(Progress):
+    """rich's Progress, with one line per running bundle under the bar: its stage and current action."""
 
-    def __init__(self, console: Console) -> None:
-        self._progress = Progress(
+    def __init__(self, stages: Callable[[], RenderableType], *columns: ProgressColumn, **kwargs: Any):
+        self._stages = stages  # before Progress.__init__, which may already render
+        super().__init__(*columns, **kwargs)
+
+    def get_renderables(self) -> Iterable[RenderableType]:
+        yield self.make_tasks_table(self.tasks)
+        yield self._stages()
+
+
+class RichProgress:
+    """A progress bar on the terminal (stderr), one line per finished bundle above it and one per
+    running bundle under it, with the stage it is at in the portal's words."""
+
+    def __init__(self, console: Console, profile: PortalProfile | None = None) -> None:
+        self._profile = profile if profile is not None else default_profile()
+        # Keyed as BatchItem.bundle is, so a finished bundle's line goes away.
+        self._running: dict[str, StageBoard] = {}
+        self._lock = threading.Lock()
+        self._progress = _StageProgress(
+            self._stage_lines,
             TextColumn("[bold]batch"),
             BarColumn(),
             MofNCompleteColumn(),
@@ -82,8 +116,6 @@ class RichProgress:
             transient=True,
         )
         self._task = self._progress.add_task("", total=None)
-        self._running: dict[str, str] = {}
-        self._lock = threading.Lock()
 
     def __enter__(self) -> RichProgress:
         self._progress.start()
@@ -93,7 +125,19 @@ class RichProgress:
         self._progress.stop()
 
     def _describe(self) -> str:
-        return ", ".join(sorted(self._running.values()))
+        return f"{len(self._running)} running" if self._running else ""
+
+    def _stage_lines(self) -> RenderableType:
+        with self._lock:
+            boards = sorted(self._running.values(), key=lambda b: b.header)
+        grid = Table.grid(padding=(0, 2))
+        for board in boards:
+            lines = board.lines()
+            mark, title, detail = lines[-1] if lines else ("…", "", "")
+            grid.add_row(
+                board.header, Text(f"{title} {detail}".strip(), style="red" if mark == FAILED else "")
+            )
+        return grid
 
     def planned(self, plan: BatchPlan) -> None:
         self._progress.update(self._task, total=len(plan.order), completed=len(plan.decided))
@@ -101,9 +145,16 @@ class RichProgress:
             self._progress.console.print(_line(item), markup=False, highlight=False)
 
     def started(self, bundle: Bundle) -> None:
+        titles = stage_titles(self._profile, provider=bundle.is_provider)
         with self._lock:
-            self._running[str(bundle.directory)] = bundle.directory.name
+            self._running[bundle_key_for(bundle.directory)] = StageBoard(bundle.directory.name, titles)
             self._progress.update(self._task, description=self._describe())
+
+    def stage(self, bundle: Bundle, event: ProgressEvent) -> None:
+        with self._lock:
+            board = self._running.get(bundle_key_for(bundle.directory))
+        if board is not None:
+            board.feed(event)
 
     def finished(self, item: BatchItem) -> None:
         with self._lock:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import signal
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -19,9 +18,9 @@ from agent.batch.entry import BatchObserver, BatchOptions, BatchReport, run_batc
 from agent.batch.plan import discover_bundles
 from agent.batch.report import LogProgress, RichProgress, print_summary, report_document, write_reports
 from agent.bundle import Bundle, BundleInvalid, load_bundle
+from agent.cli.output import QuietOption, VerboseOption, setup_output
 from agent.errors import BeianError, LockHeld
 from agent.exit_codes import ExitCode
-from agent.logging import configure_logging
 from agent.result import Until
 from agent.settings import Settings, load_settings
 
@@ -68,9 +67,9 @@ def _valid_bundles(paths: list[Path]) -> list[Bundle]:
     return bundles
 
 
-def _observer(stack: ExitStack) -> BatchObserver:
-    if sys.stderr.isatty():
-        return stack.enter_context(RichProgress(Console(stderr=True)))
+def _observer(stack: ExitStack, settings: Settings, live: bool) -> BatchObserver:
+    if live:
+        return stack.enter_context(RichProgress(Console(stderr=True), settings.profile()))
     return LogProgress()
 
 
@@ -117,6 +116,8 @@ def batch(
     config: ConfigOption = None,
     state_dir: StateDirOption = None,
     portal_url: PortalUrlOption = None,
+    verbose: VerboseOption = 0,
+    quiet: QuietOption = False,
 ) -> None:
     """File many bundles unattended: validate all, run valid ones per account in parallel, report.
 
@@ -132,7 +133,7 @@ def batch(
         )
     except BeianError as exc:
         raise _fail(str(exc), exc.exit_code) from None
-    configure_logging(settings.logging.level, settings.logging.json_output)
+    live = setup_output(settings, verbose=verbose, quiet=quiet, as_json=as_json)
     options = BatchOptions(until=until, concurrency=settings.batch.concurrency, recheck=recheck)
     try:
         with ExitStack() as stack:
@@ -143,7 +144,7 @@ def batch(
                 run_settings = stack.enter_context(
                     mock_rehearsal(_valid_bundles(paths), settings, state_dir=state_dir)
                 )
-            observer = _observer(stack)
+            observer = _observer(stack, run_settings, live)
             with _sigterm_as_interrupt():
                 report = run_batch(paths, run_settings, options, observer=observer)
             stack.close()  # the progress bar is gone before the summary prints

@@ -342,6 +342,7 @@ class FilingFlow:
         progress.stage_started(Stage.SUBMIT)
         self.ledger.mark_submitting(self.key, self.run_id)
         wizard.tick_commitment()
+        progress.action(self.profile.text("submit"))
         try:
             wizard.submit()
         except TransientPortalError as exc:
