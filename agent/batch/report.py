@@ -127,16 +127,22 @@ class RichProgress:
     def _describe(self) -> str:
         return f"{len(self._running)} running" if self._running else ""
 
-    def _stage_lines(self) -> RenderableType:
+    def running(self) -> list[tuple[str, str]]:
+        """(bundle, where it is) per running bundle: its last stage line and current action."""
         with self._lock:
             boards = sorted(self._running.values(), key=lambda b: b.header)
-        grid = Table.grid(padding=(0, 2))
+        shown = []
         for board in boards:
             lines = board.lines()
-            mark, title, detail = lines[-1] if lines else ("…", "", "")
-            grid.add_row(
-                board.header, Text(f"{title} {detail}".strip(), style="red" if mark == FAILED else "")
-            )
+            mark, title, detail = lines[-1] if lines else ("", "", "")
+            where = f"{title} {detail}".strip()
+            shown.append((board.header, f"{FAILED} {where}" if mark == FAILED else where))
+        return shown
+
+    def _stage_lines(self) -> RenderableType:
+        grid = Table.grid(padding=(0, 2))
+        for bundle, where in self.running():
+            grid.add_row(Text(f"  {bundle}"), Text(where, style="dim"))
         return grid
 
     def planned(self, plan: BatchPlan) -> None:
