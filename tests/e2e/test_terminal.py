@@ -56,7 +56,8 @@ def test_on_a_terminal_the_operator_sees_the_stages_and_no_log_lines(tmp_path: P
     frame = final_frame(screen.lines, f"{BUNDLE}  ")
     assert frame[0] == f"{BUNDLE}  深言文本生成算法  account demo-supporter"
     stage_lines = frame[1 : 1 + len(STAGES)]
-    # In order, each ticked with its seconds; the supporter has no 产品及功能信息 stage.
+    # In order, each ticked with its seconds; the bundle carries no 主体信息 and a supporter has no
+    # 产品及功能信息: neither stage is shown.
     assert [line.split()[0] for line in stage_lines] == [DONE] * len(STAGES), frame
     assert [line[2:].rsplit(" ", 1)[0].strip() for line in stage_lines] == STAGES, frame
     assert all(line.rsplit(" ", 1)[-1].endswith("s") for line in stage_lines)
@@ -85,6 +86,6 @@ def test_without_a_terminal_the_log_is_json_lines_and_there_is_no_live_view(tmp_
     assert done.returncode == 0, done.stderr
     events = [json.loads(line) for line in done.stderr.splitlines()]  # every line is JSON
     checkpoints = [e["checkpoint"] for e in events if e["event"] == "checkpoint"]
-    assert checkpoints == ["entity", "step1", "step2", "step3", "confirm"] or checkpoints[-1] == "confirm"
+    assert checkpoints == ["creating", "step1", "step2", "step3", "confirm"]
     assert DONE not in done.stderr and "填写算法基础属性信息" not in done.stderr
     assert done.stdout.startswith(f"{BUNDLE}: ready (reached confirm)")
