@@ -24,7 +24,6 @@ ROOT = Path(__file__).resolve().parents[2]
 BUNDLE = "fixtures/bundles/supporter-basic"
 STAGES = [
     "登录",
-    "主体信息",
     "1 填写算法基础属性信息",
     "2 填写算法详细属性信息",
     "3 填写技术服务方式",
