@@ -1,5 +1,9 @@
 """structlog set-up: logs to stderr (stdout carries results), optionally also to a JSON-lines file.
 
+The level given to ``configure_logging`` filters the stream only: every event, debug included, still
+reaches the run's evidence log (``open_run_log``) and ``log_file``, so a terminal that shows warnings
+alone loses nothing from the record.
+
 Every event passes ``agent.redact.redact_processor`` after exceptions are turned into data and before it
 is rendered, so neither the terminal, the JSON stream nor the evidence file sees a secret in clear.
 Exceptions never include local variables: they would hold form values and passwords.
@@ -17,7 +21,7 @@ import os
 import sys
 import threading
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 import structlog
 from structlog.dev import ConsoleRenderer, plain_traceback
@@ -117,6 +121,45 @@ def _level_number(level: str | int) -> int:
         raise ValueError(f"unknown log level {level!r}") from None
 
 
+# structlog names the level by the method called; "exception" logs at error level.
+_METHOD_LEVEL = {
+    "debug": stdlib_logging.DEBUG,
+    "info": stdlib_logging.INFO,
+    "msg": stdlib_logging.INFO,
+    "warning": stdlib_logging.WARNING,
+    "warn": stdlib_logging.WARNING,
+    "error": stdlib_logging.ERROR,
+    "exception": stdlib_logging.ERROR,
+    "critical": stdlib_logging.CRITICAL,
+    "fatal": stdlib_logging.CRITICAL,
+}
+
+
+def _stream_filter(level: int) -> Processor:
+    """Drop events below ``level`` after the file sinks have seen them, before they are rendered."""
+
+    def keep(logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
+        if _METHOD_LEVEL.get(method_name, stdlib_logging.INFO) < level:
+            raise structlog.DropEvent
+        return event_dict
+
+    return keep
+
+
+class _CurrentStderr:
+    """Writes to whatever ``sys.stderr`` is at the time, so a live view that redirects it (rich's Live
+    does) prints log lines above itself instead of being overwritten by them."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+    def isatty(self) -> bool:
+        return sys.stderr.isatty()
+
+
 def close_log_file() -> None:
     global _sink
     if _sink is not None:
@@ -131,9 +174,12 @@ def configure_logging(
     *,
     stream: TextIO | None = None,
 ) -> None:
-    """Configure structlog. ``json=None`` picks JSON unless ``stream`` (default stderr) is a terminal."""
+    """Configure structlog. ``json=None`` picks JSON unless ``stream`` (default stderr) is a terminal.
+
+    ``level`` is what the stream shows; the evidence logs and ``log_file`` get every event.
+    """
     global _sink
-    out = stream if stream is not None else sys.stderr
+    out: TextIO = stream if stream is not None else cast(TextIO, _CurrentStderr())
     tty = out.isatty()
     as_json = (not tty) if json is None else json
     processors = shared_processors(json=as_json)
@@ -141,6 +187,7 @@ def configure_logging(
     if log_file is not None:
         _sink = JsonLinesSink(log_file)
         processors.append(_sink)
+    processors.append(_stream_filter(_level_number(level)))
     if as_json:
         processors.append(JSONRenderer(serializer=_dumps))
     else:
@@ -148,7 +195,8 @@ def configure_logging(
         processors.append(ConsoleRenderer(colors=tty, exception_formatter=plain_traceback))
     structlog.configure(
         processors=processors,
-        wrapper_class=structlog.make_filtering_bound_logger(_level_number(level)),
+        # Nothing is filtered before the file sinks: the stream filter above drops what is not shown.
+        wrapper_class=structlog.make_filtering_bound_logger(stdlib_logging.DEBUG),
         logger_factory=structlog.WriteLoggerFactory(file=out),
         context_class=dict,
         cache_logger_on_first_use=False,

@@ -15,13 +15,22 @@ import json
 import os
 import sys
 import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
 import structlog
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.console import Console, RenderableType
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from agent import __version__
 from agent.batch.entry import BatchReport
@@ -30,6 +39,9 @@ from agent.batch.report_html import render_html
 from agent.bundle import Bundle, BundleInvalid, load_bundle
 from agent.bundle.facts import bundle_facts
 from agent.files import private_dir, write_private
+from agent.live import FAILED, StageBoard, stage_titles
+from agent.profile import PortalProfile, default_profile
+from agent.progress import ProgressEvent
 from agent.redact import redact, redact_text
 from agent.settings import Settings
 from agent.state.ledger import Ledger, LedgerEntry, bundle_key_for
@@ -58,6 +70,9 @@ class LogProgress:
     def started(self, bundle: Bundle) -> None:
         _log.info("bundle_started", bundle=str(bundle.directory), account=bundle.account)
 
+    def stage(self, bundle: Bundle, event: ProgressEvent) -> None:
+        pass  # the run's own log lines (checkpoint, retrying) tell where it is
+
     def finished(self, item: BatchItem) -> None:
         log = _log.info if item.ok else _log.warning
         log(
@@ -71,11 +86,29 @@ class LogProgress:
         )
 
 
-class RichProgress:
-    """A progress bar on the terminal (stderr), one line per finished bundle above it."""
+class _StageProgress(Progress):
+    """rich's Progress, with one line per running bundle under the bar: its stage and current action."""
 
-    def __init__(self, console: Console) -> None:
-        self._progress = Progress(
+    def __init__(self, stages: Callable[[], RenderableType], *columns: ProgressColumn, **kwargs: Any):
+        self._stages = stages  # before Progress.__init__, which may already render
+        super().__init__(*columns, **kwargs)
+
+    def get_renderables(self) -> Iterable[RenderableType]:
+        yield self.make_tasks_table(self.tasks)
+        yield self._stages()
+
+
+class RichProgress:
+    """A progress bar on the terminal (stderr), one line per finished bundle above it and one per
+    running bundle under it, with the stage it is at in the portal's words."""
+
+    def __init__(self, console: Console, profile: PortalProfile | None = None) -> None:
+        self._profile = profile if profile is not None else default_profile()
+        # Keyed as BatchItem.bundle is, so a finished bundle's line goes away.
+        self._running: dict[str, StageBoard] = {}
+        self._lock = threading.Lock()
+        self._progress = _StageProgress(
+            self._stage_lines,
             TextColumn("[bold]batch"),
             BarColumn(),
             MofNCompleteColumn(),
@@ -85,8 +118,6 @@ class RichProgress:
             transient=True,
         )
         self._task = self._progress.add_task("", total=None)
-        self._running: dict[str, str] = {}
-        self._lock = threading.Lock()
 
     def __enter__(self) -> RichProgress:
         self._progress.start()
@@ -96,7 +127,25 @@ class RichProgress:
         self._progress.stop()
 
     def _describe(self) -> str:
-        return ", ".join(sorted(self._running.values()))
+        return f"{len(self._running)} running" if self._running else ""
+
+    def running(self) -> list[tuple[str, str]]:
+        """(bundle, where it is) per running bundle: its last stage line and current action."""
+        with self._lock:
+            boards = sorted(self._running.values(), key=lambda b: b.header)
+        shown = []
+        for board in boards:
+            lines = board.lines()
+            mark, title, detail = lines[-1] if lines else ("", "", "")
+            where = f"{title} {detail}".strip()
+            shown.append((board.header, f"{FAILED} {where}" if mark == FAILED else where))
+        return shown
+
+    def _stage_lines(self) -> RenderableType:
+        grid = Table.grid(padding=(0, 2))
+        for bundle, where in self.running():
+            grid.add_row(Text(f"  {bundle}"), Text(where, style="dim"))
+        return grid
 
     def planned(self, plan: BatchPlan) -> None:
         self._progress.update(self._task, total=len(plan.order), completed=len(plan.decided))
@@ -104,9 +153,16 @@ class RichProgress:
             self._progress.console.print(_line(item), markup=False, highlight=False)
 
     def started(self, bundle: Bundle) -> None:
+        titles = stage_titles(self._profile, provider=bundle.is_provider)
         with self._lock:
-            self._running[str(bundle.directory)] = bundle.directory.name
+            self._running[bundle_key_for(bundle.directory)] = StageBoard(bundle.directory.name, titles)
             self._progress.update(self._task, description=self._describe())
+
+    def stage(self, bundle: Bundle, event: ProgressEvent) -> None:
+        with self._lock:
+            board = self._running.get(bundle_key_for(bundle.directory))
+        if board is not None:
+            board.feed(event)
 
     def finished(self, item: BatchItem) -> None:
         with self._lock:

@@ -11,16 +11,19 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from contextlib import AbstractContextManager, ExitStack
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 
 import structlog
 from playwright.sync_api import Browser
 
+from agent import progress
 from agent.batch.plan import BatchItem, BatchPlan, Outcome
 from agent.bundle import Bundle
 from agent.exit_codes import ExitCode
+from agent.progress import ProgressEvent, ProgressSink
 from agent.result import RunResult, RunStatus, Until
 from agent.run.runner import RunOptions
 from agent.settings import Settings
@@ -49,10 +52,12 @@ BrowserFactory = Callable[[Settings], AbstractContextManager[Browser | None]]
 
 
 class BatchObserver(Protocol):
-    """Progress: told the plan, and each bundle's start and end (from worker threads)."""
+    """Progress: told the plan, each bundle's start and end, and its stages as it runs (``stage``,
+    from the worker thread running it)."""
 
     def planned(self, plan: BatchPlan) -> None: ...
     def started(self, bundle: Bundle) -> None: ...
+    def stage(self, bundle: Bundle, event: ProgressEvent) -> None: ...
     def finished(self, item: BatchItem) -> None: ...
 
 
@@ -169,6 +174,10 @@ class Scheduler:
             return login, ExitCode.LOGIN_REQUIRED
         return None
 
+    def _stage_sink(self, bundle: Bundle) -> ProgressSink | None:
+        observer = self.observer
+        return None if observer is None else partial(observer.stage, bundle)
+
     def _run_one(self, bundle: Bundle, browser: Browser | None) -> None:
         blocked = self._blocked(bundle)
         if blocked is not None:
@@ -178,7 +187,12 @@ class Scheduler:
         if self.observer is not None:
             self.observer.started(bundle)
         clock = time.monotonic()
-        with structlog.contextvars.bound_contextvars(bundle=str(bundle.directory), account=bundle.account):
+        sink = self._stage_sink(bundle)
+        with (
+            structlog.contextvars.bound_contextvars(bundle=str(bundle.directory), account=bundle.account),
+            # Installed in this worker thread only: each running bundle reports its own stages.
+            progress.reporting_to(sink) if sink is not None else nullcontext(),
+        ):
             try:
                 result = self.runner(
                     bundle,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import signal
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -21,9 +20,9 @@ from agent.batch.plan import load_bundles
 from agent.batch.report import LogProgress, RichProgress, print_summary, report_document, write_reports
 from agent.bundle import Bundle, discover_bundles
 from agent.cli.options import ConfigOption, JsonOption, PortalUrlOption, StateDirOption
+from agent.cli.output import QuietOption, VerboseOption, setup_output
 from agent.errors import BeianError, LockHeld
 from agent.exit_codes import ExitCode
-from agent.logging import configure_logging
 from agent.result import Until
 from agent.settings import Settings, load_settings
 from agent.state.ledger import Ledger
@@ -53,9 +52,9 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _observer(stack: ExitStack) -> BatchObserver:
-    if sys.stderr.isatty():
-        return stack.enter_context(RichProgress(Console(stderr=True)))
+def _observer(stack: ExitStack, settings: Settings, live: bool) -> BatchObserver:
+    if live:
+        return stack.enter_context(RichProgress(Console(stderr=True), settings.profile()))
     return LogProgress()
 
 
@@ -106,6 +105,8 @@ def batch(
     config: ConfigOption = None,
     state_dir: StateDirOption = None,
     portal_url: PortalUrlOption = None,
+    verbose: VerboseOption = 0,
+    quiet: QuietOption = False,
 ) -> None:
     """File many bundles unattended: validate all, run valid ones per account in parallel, report.
 
@@ -121,7 +122,7 @@ def batch(
         )
     except BeianError as exc:
         raise _fail(str(exc), exc.exit_code) from None
-    configure_logging(settings.logging.level, settings.logging.json_output)
+    live = setup_output(settings, verbose=verbose, quiet=quiet, as_json=as_json)
     options = BatchOptions(until=until, concurrency=settings.batch.concurrency, recheck=recheck)
     try:
         with ExitStack() as stack:
@@ -134,7 +135,7 @@ def batch(
                 loaded = load_bundles(discover_bundles(paths), None)
                 valid = [b for b in loaded.values() if isinstance(b, Bundle)]
                 run_settings = stack.enter_context(mock_rehearsal(valid, settings, state_dir=state_dir))
-            observer = _observer(stack)
+            observer = _observer(stack, run_settings, live)
             with _sigterm_as_interrupt():
                 report = run_batch(paths, run_settings, options, observer=observer, loaded=loaded)
             # Read now: a --mock rehearsal's ledger is gone once the stack closes.

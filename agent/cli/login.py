@@ -9,10 +9,13 @@ from typing import Annotated
 import typer
 from playwright.sync_api import Error as PlaywrightError
 
+from agent import progress
 from agent.cli.options import ConfigOption, PortalUrlOption
+from agent.cli.output import QuietOption, VerboseOption, live_progress, setup_output
 from agent.errors import BeianError, SettingsError
 from agent.exit_codes import ExitCode
-from agent.logging import configure_logging
+from agent.live import stage_titles
+from agent.progress import Stage
 from agent.run.arrival import pick_account
 from agent.run.manual_login import manual_login, unattended_reason
 from agent.settings import load_settings
@@ -38,6 +41,8 @@ def login(
     headless_check: Annotated[
         bool, typer.Option("--headless-check", hidden=True, help="Run headless, unattended (tests only).")
     ] = False,
+    verbose: VerboseOption = 0,
+    quiet: QuietOption = False,
 ) -> None:
     """Open a visible browser at the portal, wait while you log in by hand, and save the session.
 
@@ -58,15 +63,24 @@ def login(
         name = pick_account(settings, account)
     except SettingsError as exc:
         raise _fail(str(exc), ExitCode.USAGE) from None
-    configure_logging(settings.logging.level, settings.logging.json_output)
-    if not headless_check:
-        typer.echo(f"Log in as {name} in the browser window; waiting up to {timeout_s:g}s.", err=True)
-    try:
-        saved = manual_login(settings, name, timeout_s=timeout_s, headless=headless_check)
-    except BeianError as exc:
-        raise _fail(str(exc), exc.exit_code) from None
-    except PlaywrightError as exc:
-        raise _fail(str(exc).splitlines()[0] if str(exc) else "the browser failed", ExitCode.FAILED) from None
+    live = setup_output(settings, verbose=verbose, quiet=quiet)
+    waiting = f"log in as {name} in the browser window; waiting up to {timeout_s:g}s"
+    if not headless_check and not live:
+        typer.echo(f"{waiting[0].upper()}{waiting[1:]}.", err=True)
+    header = f"login to {settings.portal.base_url} as {name}"
+    with live_progress(live, header, stage_titles(settings.profile(), provider=True)):
+        progress.stage_started(Stage.LOGIN)
+        progress.action(waiting)
+        try:
+            saved = manual_login(settings, name, timeout_s=timeout_s, headless=headless_check)
+        except BeianError as exc:
+            progress.stage_failed(str(exc))
+            raise _fail(str(exc), exc.exit_code) from None
+        except PlaywrightError as exc:
+            message = str(exc).splitlines()[0] if str(exc) else "the browser failed"
+            progress.stage_failed(message)
+            raise _fail(message, ExitCode.FAILED) from None
+        progress.stage_done(Stage.LOGIN)
     typer.echo(f"session for {name} saved to {saved} (mode 0600); runs of this account now reuse it")
 
 

@@ -9,10 +9,12 @@ from typing import Annotated
 import typer
 from playwright.sync_api import Error as PlaywrightError
 
+from agent import progress
 from agent.cli.options import ConfigOption, JsonOption, PortalUrlOption
+from agent.cli.output import QuietOption, VerboseOption, live_progress, setup_output
 from agent.errors import BeianError, SettingsError
 from agent.exit_codes import ExitCode
-from agent.logging import configure_logging
+from agent.live import stage_titles
 from agent.profile import ProfileError
 from agent.run.arrival import pick_account
 from agent.run.probe import ProbeReport, check_profile, run_probe
@@ -64,6 +66,8 @@ def probe(
     ] = None,
     config: ConfigOption = None,
     as_json: JsonOption = False,
+    verbose: VerboseOption = 0,
+    quiet: QuietOption = False,
 ) -> None:
     """Visit every page without writing anything and list each profile text not found on screen.
 
@@ -77,13 +81,18 @@ def probe(
         check_profile(settings.profile())
     except (SettingsError, ProfileError) as exc:
         raise _fail(str(exc), ExitCode.USAGE) from None
-    configure_logging(settings.logging.level, settings.logging.json_output)
-    try:
-        report = run_probe(settings, name)
-    except BeianError as exc:
-        raise _fail(str(exc), exc.exit_code) from None
-    except PlaywrightError as exc:
-        raise _fail(str(exc).splitlines()[0] if str(exc) else "the browser failed", ExitCode.FAILED) from None
+    live = setup_output(settings, verbose=verbose, quiet=quiet, as_json=as_json)
+    header = f"probe of {settings.portal.base_url} as {name}"
+    with live_progress(live, header, stage_titles(settings.profile(), provider=True)):
+        try:
+            report = run_probe(settings, name)
+        except BeianError as exc:
+            progress.stage_failed(str(exc))
+            raise _fail(str(exc), exc.exit_code) from None
+        except PlaywrightError as exc:
+            message = str(exc).splitlines()[0] if str(exc) else "the browser failed"
+            progress.stage_failed(message)
+            raise _fail(message, ExitCode.FAILED) from None
     typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2) if as_json else human(report))
     raise typer.Exit(int(report.exit_code))
 

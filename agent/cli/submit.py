@@ -11,9 +11,11 @@ import typer
 
 from agent.bundle import Bundle, BundleInvalid, load_bundle
 from agent.cli.options import ConfigOption, JsonOption, PortalUrlOption
+from agent.cli.output import QuietOption, VerboseOption, live_progress, setup_output
 from agent.errors import SettingsError
 from agent.exit_codes import ExitCode
-from agent.logging import configure_logging
+from agent.live import stage_titles
+from agent.progress import Stage
 from agent.result import RunResult, Until
 from agent.run.runner import RunOptions, run_bundle
 from agent.settings import Settings, load_settings
@@ -70,6 +72,8 @@ def submit(
         ),
     ] = False,
     config: ConfigOption = None,
+    verbose: VerboseOption = 0,
+    quiet: QuietOption = False,
 ) -> None:
     """File one bundle: log in, fill and check every step, save to 草稿箱, stop at 确认提交.
 
@@ -88,7 +92,7 @@ def submit(
         settings = load_settings(config, portal={"base_url": portal_url} if portal_url else None)
     except SettingsError as exc:
         raise _fail(str(exc), ExitCode.USAGE) from None
-    configure_logging(settings.logging.level, settings.logging.json_output)
+    live = setup_output(settings, verbose=verbose, quiet=quiet, as_json=as_json)
     options = RunOptions(
         until=until, submit=do_submit, confirm_truthful=confirm_truthful, headed=headed or None
     )
@@ -99,9 +103,20 @@ def submit(
 
             valid = [target] if isinstance(target, Bundle) else []
             settings = stack.enter_context(mock_rehearsal(valid, settings))
-        result = run_bundle(target, settings, options)
+        header, titles = _view_of(target, settings)
+        with live_progress(live, header, titles):
+            result = run_bundle(target, settings, options)
     typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2) if as_json else _human(result))
     raise typer.Exit(int(result.exit_code))
+
+
+def _view_of(target: Bundle | Path, settings: Settings) -> tuple[str, dict[Stage, str]]:
+    """The live view's header (bundle, algorithm, account) and stage titles for the bundle's role."""
+    profile = settings.profile()
+    if not isinstance(target, Bundle):
+        return str(target), stage_titles(profile, provider=True)  # it fails before any stage
+    header = f"{target.directory}  {target.filing.algorithm.name}  account {target.account}"
+    return header, stage_titles(profile, provider=target.is_provider)
 
 
 def _loaded(directory: Path, settings: Settings) -> Bundle | Path:

@@ -320,6 +320,7 @@ class FilingFlow:
         progress.stage_started(Stage.SUBMIT)
         self.ledger.mark_submitting(self.key, self.run_id, evidence_dir=str(self.evidence.path.resolve()))
         wizard.tick_commitment()
+        progress.action(self.profile.text("submit"))
         try:
             wizard.submit()
         except TransientPortalError as exc:

@@ -19,9 +19,11 @@ from playwright.sync_api import Browser, Request
 from playwright.sync_api import Error as PlaywrightError
 from pydantic import BaseModel
 
+from agent import progress
 from agent.bundle import Filing, meta_of
 from agent.exit_codes import ExitCode
 from agent.profile import PortalProfile, ProfileError
+from agent.progress import Stage
 from agent.run.arrival import arrive, open_context, open_portal, page_context
 from agent.run.browser import launched
 from agent.settings import Settings
@@ -188,6 +190,7 @@ class _Walk:
 
     def check(self, page: str, *, wait: bool = True) -> None:
         expected = expected_for(self.profile, page)
+        progress.action(f"probe {page}")
         if wait:
             self.look.wait_for_any(expected, self.ctx.navigation_timeout_ms)
         absent = self.look.missing(expected, _SETTLE_MS)
@@ -295,7 +298,9 @@ def run_probe(settings: Settings, account_name: str, *, browser: Browser | None 
             ctx = page_context(page, settings)
             open_portal(page, settings)
             landing = page.locator(profile.selector("dropdown_trigger")).filter(visible=True)
+            progress.stage_started(Stage.LOGIN)
             arrive(ctx, settings, account_name, landing=landing, timeout_ms=ctx.navigation_timeout_ms)
+            progress.stage_done(Stage.LOGIN)
 
             def watch(request: Request) -> None:
                 if request.method not in _READS and profile.site["api_prefix"] in request.url:

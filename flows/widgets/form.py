@@ -9,6 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
+from agent import progress
 from agent.errors import NotOnScreen
 from agent.profile import PortalProfile
 from flows.widgets import controls
@@ -108,6 +109,7 @@ class Form:
             case FieldKind.CHECKBOX, bool():
                 controls.set_checkbox(item, value)
             case FieldKind.UPLOAD, Path():
+                progress.action(f"{self.profile.text('upload')} {spec.label}")
                 controls.set_upload(item, self.profile, value, self.upload_timeout_ms)
             case FieldKind.ROWS, list():
                 set_rows(self.page, item, self.profile, spec.row_placeholders, _rows_of(value))

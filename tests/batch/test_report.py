@@ -7,6 +7,7 @@ from pathlib import Path
 from agent.batch.entry import BatchOptions, run_batch
 from agent.batch.plan import Outcome
 from agent.batch.report import print_summary, report_document, write_reports
+from agent.bundle import Bundle
 
 from .conftest import FakeRunner, make_bundle, make_settings, no_browser
 
@@ -100,3 +101,43 @@ def test_progress_bar_and_log_lines_follow_the_batch(tmp_path: Path) -> None:
     events = [entry["event"] for entry in logs]
     assert events.count("bundle_decided") == 2  # the second run skips both: ready with the same content
     assert "batch_planned" in events
+
+
+def test_each_running_bundle_shows_its_stage_under_the_bar(tmp_path: Path) -> None:
+    from dataclasses import dataclass, field
+    from typing import Any
+
+    from rich.console import Console
+
+    from agent import progress
+    from agent.batch.report import RichProgress
+    from agent.progress import Stage
+    from agent.result import RunResult
+    from agent.run.runner import RunOptions
+    from agent.settings import Settings
+
+    @dataclass
+    class StagedRunner(FakeRunner):
+        """Reports a stage and an action, and notes what the bar shows at that moment."""
+
+        bar: RichProgress | None = None
+        seen: list[list[tuple[str, str]]] = field(default_factory=list)
+
+        def __call__(self, bundle: Bundle, settings: Settings, options: RunOptions, **kw: Any) -> RunResult:
+            assert self.bar is not None
+            progress.stage_started(Stage.STEP1)
+            progress.action("保存至草稿箱")
+            self.seen.append(self.bar.running())
+            progress.stage_done(Stage.STEP1)
+            return super().__call__(bundle, settings, options, **kw)
+
+    root = tmp_path / "bundles"
+    make_bundle(root, "demo-provider", "甲")
+    runner = StagedRunner()
+    with RichProgress(Console(file=io.StringIO(), force_terminal=True, width=100)) as bar:
+        runner.bar = bar
+        run_batch(
+            [root], make_settings(tmp_path), BatchOptions(), runner=runner, browsers=no_browser, observer=bar
+        )
+        assert bar.running() == []  # a finished bundle's line goes away
+    assert runner.seen == [[("甲", "1 填写算法基础属性信息 保存至草稿箱")]]

@@ -6,9 +6,10 @@ import stat
 from pathlib import Path
 
 import structlog
+from structlog.contextvars import bound_contextvars
 from structlog.testing import capture_logs
 
-from agent.logging import configure_logging, shared_processors
+from agent.logging import close_run_log, configure_logging, open_run_log, shared_processors
 from agent.redact import register_secret
 
 ID = "11010519491231002X"
@@ -124,3 +125,21 @@ def test_capture_logs_with_the_shared_chain_sees_redacted_events() -> None:
         log.info("login", username="demo-provider", password=PASSWORD, note=f"pw {PASSWORD}")
     assert logs[0]["password"] == "***" and logs[0]["note"] == "pw ***"
     assert logs[0]["username"] == "demo-provider" and logs[0]["log_level"] == "info"
+
+
+def test_the_stream_level_does_not_filter_the_evidence_log(tmp_path: Path) -> None:
+    out = Tty()
+    configure_logging("WARNING", json=None, stream=out)
+    run_log = tmp_path / "run" / "log.jsonl"
+    open_run_log("run-1", run_log)
+    try:
+        with bound_contextvars(evidence="run-1"):
+            log.debug("detail")
+            log.info("checkpoint", checkpoint="step1")
+            log.warning("retrying")
+    finally:
+        close_run_log("run-1")
+    shown = out.getvalue()
+    assert "retrying" in shown and "checkpoint" not in shown and "detail" not in shown
+    events = [json.loads(line)["event"] for line in run_log.read_text(encoding="utf-8").splitlines()]
+    assert events == ["detail", "checkpoint", "retrying"]
