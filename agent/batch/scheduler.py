@@ -25,7 +25,7 @@ from agent.exit_codes import ExitCode
 from agent.result import RunResult, RunStatus, Until
 from agent.run.runner import RunOptions
 from agent.settings import Settings
-from agent.state.ledger import Ledger, bundle_key_for
+from agent.state.ledger import RunLedger, bundle_key_for
 
 __all__ = ["BatchObserver", "BatchOptions", "BrowserFactory", "Runner", "Scheduler"]
 
@@ -39,7 +39,7 @@ class Runner(Protocol):
         settings: Settings,
         options: RunOptions,
         *,
-        ledger: Ledger | None = None,
+        ledger: RunLedger | None = None,
         run_id: str | None = None,
         browser: Browser | None = None,
     ) -> RunResult: ...
@@ -72,7 +72,7 @@ class Scheduler:
         plan: BatchPlan,
         settings: Settings,
         options: BatchOptions,
-        ledger: Ledger,
+        ledger: RunLedger,
         run_id: str,
         runner: Runner,
         browsers: BrowserFactory,

@@ -23,8 +23,8 @@ from agent.progress import Stage
 from agent.result import RunError, RunResult, RunStatus, Until
 from agent.run.arrival import arrive
 from agent.run.retry import transient_retry
-from agent.state import session_store
-from agent.state.ledger import Checkpoint, Ledger, Status
+from agent.state.backend import clear_session
+from agent.state.ledger import Checkpoint, RunLedger, Status
 from flows.pages.base import PageContext
 from flows.pages.entity import EntityPage, display_text
 from flows.pages.filings import FilingRow, FilingsPage
@@ -69,7 +69,7 @@ class FilingFlow:
         settings: Settings,
         options: RunOptions,
         ctx: PageContext,
-        ledger: Ledger,
+        ledger: RunLedger,
         run_id: str,
         key: str,
         evidence: EvidenceDir,
@@ -113,9 +113,7 @@ class FilingFlow:
         return transient_retry(self.settings.retry, what)(action)
 
     def forget_session(self) -> None:
-        account = self.settings.account(self.bundle.account)
-        if account is not None and account.session_file is not None:
-            session_store.clear(account.session_file)
+        clear_session(self.settings, self.bundle.account)
 
     # -- the run ---------------------------------------------------------------------------------
     def run(self) -> None:

@@ -29,7 +29,8 @@ from agent.run.evidence import EvidenceDir
 from agent.run.filing_flow import FilingFlow
 from agent.run.trace import TraceRecorder
 from agent.settings import Settings
-from agent.state.ledger import Ledger, Status, bundle_key_for
+from agent.state.backend import open_ledger
+from agent.state.ledger import RunLedger, Status, bundle_key_for
 
 __all__ = ["RunOptions", "run_bundle"]
 
@@ -59,7 +60,7 @@ def run_bundle(
     settings: Settings,
     options: RunOptions,
     *,
-    ledger: Ledger | None = None,
+    ledger: RunLedger | None = None,
     run_id: str | None = None,
     browser: Browser | None = None,
 ) -> RunResult:
@@ -79,7 +80,7 @@ def run_bundle(
         return _finish(result, started)
     result.account, result.algorithm = bundle.account, bundle.filing.algorithm.name
     own_ledger = ledger is None
-    ledger = ledger if ledger is not None else Ledger(settings.ledger_path)
+    ledger = ledger if ledger is not None else open_ledger(settings)
     run_id = run_id if run_id is not None else ledger.begin_run("submit")
     key = bundle_key_for(bundle_dir)
     entry = ledger.get(key)
@@ -134,7 +135,7 @@ def _drive(
     settings: Settings,
     options: RunOptions,
     browser: Browser,
-    ledger: Ledger,
+    ledger: RunLedger,
     run_id: str,
     key: str,
     evidence: EvidenceDir,
