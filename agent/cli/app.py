@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from agent.cli import batch, init, login, mock_portal, probe, status, submit, validate
+from agent.cli import batch, init, login, mock_portal, probe, queue, status, submit, validate
 
 __all__ = ["app", "main"]
 
@@ -17,7 +17,7 @@ app = typer.Typer(
 )
 
 # Each module defines ``register(app)``; the order here is the order of ``--help``.
-for _command in (validate, init, mock_portal, submit, batch, status, probe, login):
+for _command in (validate, init, mock_portal, submit, batch, queue, status, probe, login):
     _command.register(app)
 
 
