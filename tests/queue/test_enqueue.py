@@ -85,3 +85,22 @@ def test_cli_reports_invalid_and_needs_a_database(tmp_path: Path, pg_url: str) -
 
     result = cli.invoke(app, ["queue", "status", "--database-url", pg_url, "--json"])
     assert result.exit_code == 0 and json.loads(result.stdout) == {}
+
+
+def test_the_nightly_job_enqueues_the_configured_paths(tmp_path: Path, pg_url: str) -> None:
+    import asyncio
+
+    from agent.queue.app import build_app
+
+    batch_bundles(tmp_path / "bundles", 2, "night")
+    settings = load_settings(None, queue__database_url=pg_url, queue__nightly_paths=[tmp_path / "bundles"])
+    app = build_app(settings)
+
+    async def night() -> int:
+        async with app.open_async():
+            queued: int = await app.tasks["beian.nightly"].func(timestamp=0)
+            return queued
+
+    assert asyncio.run(night()) == 2
+    assert [r[0] for r in jobs(pg_url)] == ["todo", "todo"]
+    assert asyncio.run(night()) == 0 and len(jobs(pg_url)) == 2
