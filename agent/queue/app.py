@@ -86,7 +86,12 @@ def build_app(settings: Settings, browsers: BrowserThreads | None = None) -> App
         return await _file(settings, url, browsers, context.job.id, Path(bundle), account, Until(until))
 
     @app.periodic(cron=STALLED_CHECK_CRON, periodic_id="stalled")
-    @app.task(name="beian.retry_stalled", queue=HOUSEKEEPING_QUEUE, queueing_lock="beian.retry_stalled")
+    @app.task(
+        name="beian.retry_stalled",
+        queue=HOUSEKEEPING_QUEUE,
+        lock="beian.retry_stalled",
+        queueing_lock="beian.retry_stalled",
+    )
     async def retry_stalled(timestamp: int) -> int:
         stalled = list(
             await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=settings.queue.stalled_after_s)

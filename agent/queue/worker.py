@@ -22,6 +22,7 @@ from agent.queue.app import FILING_QUEUE, HOUSEKEEPING_QUEUE, build_app, require
 from agent.queue.browsers import BrowserThreads
 from agent.queue.schema import ensure_schema
 from agent.settings import Settings
+from agent.state.pg_sessions import session_cipher
 
 __all__ = ["run_worker"]
 
@@ -48,6 +49,7 @@ def _standard_logging() -> None:
 
 def run_worker(settings: Settings, concurrency: int) -> None:
     url = require_url(settings)
+    session_cipher()  # a missing or bad BEIAN_SESSION_KEY stops the worker now, not each job later
     ensure_schema(url)
     _standard_logging()
     with BrowserThreads(settings, concurrency) as browsers:

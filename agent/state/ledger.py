@@ -1,8 +1,11 @@
-"""The run ledger: what happened to each bundle, in ``<state_dir>/ledger.sqlite3``.
+"""The run ledger: what happened to each bundle, in ``<state_dir>/ledger.sqlite3`` by default.
 
-One row per bundle (keyed by its resolved path), a row per run, and an append-only event log. Each
-operation opens its own connection with a busy timeout and runs in one ``BEGIN IMMEDIATE`` transaction,
-so threads and processes can share the file (WAL mode lets readers run beside a writer).
+One row per bundle (keyed by its resolved path), a row per run, and an append-only event log. The state
+machine below is written once (``SqlLedger``) over a small transaction interface (``Tx``); ``Ledger``
+keeps it in SQLite and ``agent.state.pg_ledger.PostgresLedger`` in PostgreSQL for the queue's workers on
+several machines. Callers type against ``RunLedger``. In SQLite each operation opens its own connection
+with a busy timeout and runs in one ``BEGIN IMMEDIATE`` transaction, so threads and processes can share
+the file (WAL mode lets readers run beside a writer).
 
 State machine (``status``; upper case = sticky)::
 

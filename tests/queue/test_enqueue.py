@@ -104,3 +104,8 @@ def test_the_nightly_job_enqueues_the_configured_paths(tmp_path: Path, pg_url: s
     assert asyncio.run(night()) == 2
     assert [r[0] for r in jobs(pg_url)] == ["todo", "todo"]
     assert asyncio.run(night()) == 0 and len(jobs(pg_url)) == 2
+
+
+def test_worker_refuses_to_start_without_the_session_key(pg_url: str) -> None:
+    result = cli.invoke(app, ["queue", "worker", "--database-url", pg_url])
+    assert result.exit_code == 2 and "BEIAN_SESSION_KEY" in result.output
