@@ -159,7 +159,9 @@ def test_three_workers_twelve_bundles_four_accounts_one_killed_mid_filing(
             name=f"{read_bundle(src)['algorithm']['name']}-q{i:02d}",
             account=account,
         )
-        for i, (src, account) in enumerate(MIX * 3)
+        # One account's bundles queued one after another: without the account lock, workers would take them
+        # together.
+        for i, (src, account) in enumerate(m for m in MIX for _ in range(3))
     ]
     bundles = {bundle_key_for(d): load_bundle(d) for d in bundle_dirs}
     assert sorted({b.account for b in bundles.values()}) == sorted(ACCOUNTS)
