@@ -3,15 +3,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: setup browser lint typecheck test demo bench clean
+.PHONY: setup browser postgres lint typecheck test demo bench clean
 
-setup: $(VENV)/.installed browser
+setup: $(VENV)/.installed browser postgres
 
 $(VENV)/.installed: pyproject.toml scripts/setup.sh
 	bash scripts/setup.sh python
 
 browser: $(VENV)/.installed
 	bash scripts/setup.sh browser
+
+# The queue's tests start a throwaway PostgreSQL server from these binaries (installed when missing).
+postgres:
+	bash scripts/setup.sh postgres
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -51,6 +51,7 @@ __all__ = [
     "LoggingSettings",
     "PathSettings",
     "PortalSettings",
+    "QueueSettings",
     "RetrySettings",
     "Settings",
     "SettingsError",
@@ -139,6 +140,23 @@ class BatchSettings(_Section):
     concurrency: int = Field(default=2, ge=1)
 
 
+class QueueSettings(_Section):
+    """``beian-agent queue``: workers on several machines sharing one PostgreSQL database.
+
+    With ``database_url`` set, the ledger, run records and saved sessions (encrypted with the key in
+    ``BEIAN_SESSION_KEY``) live in that database instead of the state directory.
+    """
+
+    database_url: SecretStr | None = None  # may hold a password: never printed or logged in clear
+    # A worker not heard from for this long is dead; its job goes back to the queue (resumed elsewhere).
+    stalled_after_s: float = Field(default=60.0, gt=0)
+    # Transient failures (portal unreachable, browser errors) are retried this many times in all.
+    attempts: int = Field(default=3, ge=1)
+    # The nightly job: enqueue these bundle paths on this schedule (cron syntax); none: no nightly job.
+    nightly_paths: list[Path] = Field(default_factory=list)
+    nightly_cron: str = "0 2 * * *"
+
+
 class LoggingSettings(_Section):
     level: str = "INFO"
     # "json" would shadow BaseModel.json; the config and env spelling stays "json".
@@ -173,6 +191,7 @@ class Settings(BaseSettings):
     evidence: EvidenceSettings = EvidenceSettings()
     accounts: dict[str, Account] = Field(default_factory=dict)
     batch: BatchSettings = BatchSettings()
+    queue: QueueSettings = QueueSettings()
     logging: LoggingSettings = LoggingSettings()
 
     @classmethod
@@ -245,7 +264,21 @@ class Settings(BaseSettings):
         return load_profile(self.portal.profile_path)
 
     def secret_values(self) -> list[SecretStr]:
-        return [a.password for a in self.accounts.values() if a.password is not None]
+        secrets = [a.password for a in self.accounts.values() if a.password is not None]
+        if self.queue.database_url is not None:
+            secrets += [self.queue.database_url, *_url_password(self.queue.database_url)]
+        return secrets
+
+
+def _url_password(url: SecretStr) -> list[SecretStr]:
+    """The password inside a ``postgresql://user:password@host/db`` URL, to redact it on its own too."""
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        password = urlsplit(url.get_secret_value()).password
+    except ValueError:
+        return []
+    return [SecretStr(p) for p in {password, unquote(password or "")} if p]
 
 
 class _TomlSource(TomlConfigSettingsSource):
@@ -257,6 +290,7 @@ class _TomlSource(TomlConfigSettingsSource):
         ("paths", "state_dir"),
         ("paths", "evidence_dir"),
     )
+    _PATH_LISTS = (("queue", "nightly_paths"),)
 
     def __init__(self, settings_cls: type[BaseSettings], path: Path):
         self._base = path.resolve().parent
@@ -268,6 +302,10 @@ class _TomlSource(TomlConfigSettingsSource):
             table = data.get(section)
             if isinstance(table, dict) and isinstance(table.get(key), str):
                 table[key] = self._anchor(table[key])
+        for section, key in self._PATH_LISTS:
+            table = data.get(section)
+            if isinstance(table, dict) and isinstance(table.get(key), list):
+                table[key] = [self._anchor(v) if isinstance(v, str) else v for v in table[key]]
         for account in (data.get("accounts") or {}).values():
             if isinstance(account, dict) and isinstance(account.get("session_file"), str):
                 account["session_file"] = self._anchor(account["session_file"])

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what beian-agent needs on a fresh machine: the virtual environment with the project in it,
-# a Chromium that Playwright can drive, and a CJK font so screenshots of Chinese pages are legible.
-# Usage: scripts/setup.sh [python|browser|all]
+# a Chromium that Playwright can drive, a CJK font so screenshots of Chinese pages are legible, and the
+# PostgreSQL server binaries the queue's tests start a throwaway server with (no server is left running).
+# Usage: scripts/setup.sh [python|browser|postgres|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-all}"
@@ -52,9 +53,27 @@ setup_browser() {
     fi
 }
 
+has_postgres() {
+    command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1
+}
+
+setup_postgres() {
+    if has_postgres; then
+        return
+    fi
+    if need_root_apt; then
+        # Debian starts a cluster on install where it can; the tests never use it, so stop it again.
+        apt_install postgresql && { service postgresql stop >/dev/null 2>&1 || true; } || \
+            echo "setup: could not install postgresql; the queue tests will be skipped" >&2
+    else
+        echo "setup: PostgreSQL not found; install the postgresql package to run the queue tests" >&2
+    fi
+}
+
 case "$what" in
     python) setup_python ;;
     browser) setup_browser ;;
-    all) setup_python; setup_browser ;;
-    *) echo "usage: $0 [python|browser|all]" >&2; exit 2 ;;
+    postgres) setup_postgres ;;
+    all) setup_python; setup_browser; setup_postgres ;;
+    *) echo "usage: $0 [python|browser|postgres|all]" >&2; exit 2 ;;
 esac

@@ -15,6 +15,9 @@ from agent.logging import close_log_file
 from agent.run.browser import launch_options
 from fixtures.mock_portal import MockPortal
 
+# The throwaway PostgreSQL server (session) and a fresh database per test: ``pg_url``.
+pytest_plugins = ["tests.postgres"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:

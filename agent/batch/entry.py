@@ -32,7 +32,7 @@ from agent.profile import PortalProfile
 from agent.run.browser import launched
 from agent.run.runner import run_bundle
 from agent.settings import Settings
-from agent.state.ledger import Ledger
+from agent.state.backend import open_ledger
 
 __all__ = [
     "BatchObserver",
@@ -111,7 +111,7 @@ def run_batch(
         shown = ", ".join(str(p) for p in paths)
         raise SettingsError(f"no bundles found in {shown} — a bundle is a directory holding filing.toml")
     with RunLock(settings.lock_path, command=command):
-        ledger = Ledger(settings.ledger_path)
+        ledger = open_ledger(settings)
         plan = plan_batch(
             bundle_dirs,
             settings,

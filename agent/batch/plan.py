@@ -19,7 +19,7 @@ from agent.exit_codes import ExitCode
 from agent.profile import PortalProfile
 from agent.result import Until
 from agent.settings import Settings
-from agent.state.ledger import Ledger, LedgerEntry, Status, bundle_key_for
+from agent.state.ledger import LedgerEntry, RunLedger, Status, bundle_key_for
 
 __all__ = [
     "OK_OUTCOMES",
@@ -161,7 +161,7 @@ def load_bundles(
 def plan_batch(
     bundle_dirs: Sequence[Path],
     settings: Settings,
-    ledger: Ledger,
+    ledger: RunLedger,
     *,
     until: Until,
     profile: PortalProfile | None = None,

@@ -27,7 +27,7 @@ from agent.progress import ProgressEvent, ProgressSink
 from agent.result import RunResult, RunStatus, Until
 from agent.run.runner import RunOptions
 from agent.settings import Settings
-from agent.state.ledger import Ledger, bundle_key_for
+from agent.state.ledger import RunLedger, bundle_key_for
 
 __all__ = ["BatchObserver", "BatchOptions", "BrowserFactory", "Runner", "Scheduler"]
 
@@ -42,7 +42,7 @@ class Runner(Protocol):
         settings: Settings,
         options: RunOptions,
         *,
-        ledger: Ledger | None = None,
+        ledger: RunLedger | None = None,
         run_id: str | None = None,
         browser: Browser | None = None,
     ) -> RunResult: ...
@@ -77,7 +77,7 @@ class Scheduler:
         plan: BatchPlan,
         settings: Settings,
         options: BatchOptions,
-        ledger: Ledger,
+        ledger: RunLedger,
         run_id: str,
         runner: Runner,
         browsers: BrowserFactory,

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from agent.cli import batch, evidence, export, init, login, mock_portal, probe, status, submit, validate
+from agent.cli import (
+    batch,
+    evidence,
+    export,
+    init,
+    login,
+    mock_portal,
+    probe,
+    queue,
+    status,
+    submit,
+    validate,
+)
 
 __all__ = ["app", "main"]
 
@@ -17,7 +29,7 @@ app = typer.Typer(
 )
 
 # Each module defines ``register(app)``; the order here is the order of ``--help``.
-for _command in (validate, init, mock_portal, submit, batch, status, export, evidence, probe, login):
+for _command in (validate, init, mock_portal, submit, batch, queue, status, export, evidence, probe, login):
     _command.register(app)
 
 

@@ -16,14 +16,15 @@ from agent.errors import BeianError
 from agent.exit_codes import ExitCode
 from agent.redact import redact
 from agent.settings import load_settings
-from agent.state.ledger import Ledger
+from agent.state.backend import database_url, open_ledger
+from agent.state.ledger import RunLedger
 
 __all__ = ["register", "status", "status_document"]
 
 _LAST_RUNS = 5
 
 
-def status_document(ledger: Ledger) -> dict[str, Any]:
+def status_document(ledger: RunLedger) -> dict[str, Any]:
     entries = ledger.entries()
     accounts: dict[str, dict[str, int]] = {}
     for entry in entries:
@@ -97,7 +98,7 @@ def status(
     except BeianError as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(int(exc.exit_code)) from None
-    if not settings.ledger_path.exists():
+    if database_url(settings) is None and not settings.ledger_path.exists():
         # Reading must not create a ledger in a directory that a typo named.
         empty: dict[str, Any] = {"bundles": [], "accounts": {}, "runs": []}
         if as_json:
@@ -105,7 +106,7 @@ def status(
         else:
             typer.echo(f"no ledger in {settings.paths.state_dir}: nothing has run there yet")
         raise typer.Exit(int(ExitCode.OK))
-    document = status_document(Ledger(settings.ledger_path))
+    document = status_document(open_ledger(settings))
     if as_json:
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:

@@ -1,7 +1,7 @@
 """Arriving at the portal as an account: open it, and log in only when it asks and the account allows it.
 
 Shared by the filing flow, ``probe`` and ``login``: the first page shows either the login form or the
-logged-in application, and a saved session (see ``agent.state.session_store``) decides which.
+logged-in application, and a saved session (see ``agent.state.backend``) decides which.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from agent.errors import LoginRequired, PortalUnreachable, SettingsError
 from agent.settings import Settings
-from agent.state import session_store
+from agent.state.backend import load_session, save_session
 from flows.pages.base import PageContext
 from flows.pages.login import LoginPage
 
@@ -38,11 +38,8 @@ def open_context(
     browser: Browser, settings: Settings, account_name: str, *, use_session: bool = True
 ) -> BrowserContext:
     """A fresh browser context, carrying the account's saved session when there is one."""
-    account = settings.account(account_name)
-    state = None
-    if use_session and account.session_file is not None:
-        found = session_store.load_path(account.session_file)
-        state = str(found) if found is not None else None
+    settings.account(account_name)
+    state = load_session(settings, account_name) if use_session else None
     context = browser.new_context(
         storage_state=state, locale="zh-CN", viewport={"width": 1440, "height": 900}, accept_downloads=False
     )
@@ -102,7 +99,6 @@ def arrive(
     if before_password is not None:
         before_password()  # the password must never enter a trace
     login.log_in(account.username, account.password.get_secret_value())
-    if account.session_file is not None:
-        session_store.save(ctx.page.context, account.session_file)
+    save_session(settings, account_name, ctx.page.context)
     _log.info("logged_in", account=account_name)
     return True

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from agent.run.evidence import EvidenceDir
     from agent.run.trace import TraceRecorder
     from agent.settings import Settings
-    from agent.state.ledger import Ledger
+    from agent.state.ledger import RunLedger
     from flows.pages.base import PageContext
 
 __all__ = ["RunContext", "RunOptions"]
@@ -35,7 +35,7 @@ class RunContext:
     settings: Settings
     options: RunOptions
     page: PageContext
-    ledger: Ledger
+    ledger: RunLedger
     run_id: str
     bundle_key: str
     evidence: EvidenceDir

@@ -24,6 +24,7 @@ from agent.run.context import RunContext
 from agent.run.decide import CREATING, Action, ProfileStatuses, decide
 from agent.run.outcome import FilingOutcome
 from agent.run.retry import transient_retry
+from agent.state.backend import clear_session
 from agent.state.ledger import Checkpoint, Status
 from flows.pages.entity import EntityPage, display_text
 from flows.pages.filings import FilingsPage
@@ -93,6 +94,9 @@ class FilingFlow:
     def _retry(self, what: str, action: Callable[[], T]) -> T:
         progress.action(what)
         return transient_retry(self.settings.retry, what)(action)
+
+    def forget_session(self) -> None:
+        clear_session(self.settings, self.bundle.account)
 
     # -- the run ---------------------------------------------------------------------------------
     def run(self) -> FilingOutcome:

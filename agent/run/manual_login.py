@@ -8,7 +8,6 @@ is written 0600 to the account's ``session_file`` (``agent.state.session_store``
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from pathlib import Path
 
 import structlog
 from playwright.sync_api import Browser, Page, expect
@@ -17,7 +16,7 @@ from agent.errors import LoginRequired, SettingsError
 from agent.run.arrival import open_context, open_portal
 from agent.run.browser import launched
 from agent.settings import Settings
-from agent.state import session_store
+from agent.state.backend import database_url, save_session
 
 __all__ = ["PageHook", "manual_login", "unattended_reason"]
 
@@ -46,14 +45,15 @@ def manual_login(
     headless: bool = False,
     on_page: PageHook | None = None,
     browser: Browser | None = None,
-) -> Path:
+) -> str:
     """Open the portal, wait up to ``timeout_s`` for the page to leave the login screen, save the session.
 
-    Returns the session file. ``LoginRequired`` when nobody logged in in time, ``PortalUnreachable``
+    Returns where the session went: the session file, or the queue database (encrypted).
+    ``LoginRequired`` when nobody logged in in time, ``PortalUnreachable``
     when the portal does not answer. A still valid saved session is reused and saved again.
     """
     account = settings.account(account_name)
-    if account.session_file is None:
+    if account.session_file is None and database_url(settings) is None:
         raise SettingsError(f"account {account_name!r} has no session_file")
     profile = settings.profile()
     with launched(settings, headed=not headless, given=browser) as live:
@@ -74,8 +74,8 @@ def manual_login(
                 raise LoginRequired(
                     f"nobody logged in as {account_name!r} within {timeout_s:g}s; nothing was saved"
                 ) from None
-            saved = session_store.save(context, account.session_file)
+            saved = save_session(settings, account_name, context)
         finally:
             context.close()
-    _log.info("login_saved", account=account_name, session_file=str(saved))
+    _log.info("login_saved", account=account_name, saved_to=saved)
     return saved

@@ -39,8 +39,8 @@ from agent.run.outcome import FilingOutcome
 from agent.run.plans import NEW_FILING, Filing, FilingPlan
 from agent.run.trace import TraceRecorder
 from agent.settings import Settings
-from agent.state import session_store
-from agent.state.ledger import Ledger, Status, bundle_key_for
+from agent.state.backend import clear_session, open_ledger
+from agent.state.ledger import RunLedger, Status, bundle_key_for
 
 __all__ = ["RunOptions", "run_bundle"]
 
@@ -53,7 +53,7 @@ def run_bundle(
     settings: Settings,
     options: RunOptions,
     *,
-    ledger: Ledger | None = None,
+    ledger: RunLedger | None = None,
     run_id: str | None = None,
     browser: Browser | None = None,
     plan: FilingPlan = NEW_FILING,
@@ -76,7 +76,7 @@ def run_bundle(
         return _finish(result, started)
     result.account, result.algorithm = bundle.account, bundle.filing.algorithm.name
     own_ledger = ledger is None
-    ledger = ledger if ledger is not None else Ledger(settings.ledger_path)
+    ledger = ledger if ledger is not None else open_ledger(settings)
     run_id = run_id if run_id is not None else ledger.begin_run("submit")
     key = bundle_key_for(bundle.directory if isinstance(target, Bundle) else target)
     entry = ledger.get(key)
@@ -153,9 +153,7 @@ def _finish(result: RunResult, started: float) -> RunResult:
 
 
 def _forget_session(settings: Settings, account_name: str) -> None:
-    account = settings.account(account_name)
-    if account.session_file is not None:
-        session_store.clear(account.session_file)
+    clear_session(settings, account_name)
 
 
 def _drive(
@@ -163,7 +161,7 @@ def _drive(
     settings: Settings,
     options: RunOptions,
     browser: Browser,
-    ledger: Ledger,
+    ledger: RunLedger,
     run_id: str,
     key: str,
     evidence: EvidenceDir,

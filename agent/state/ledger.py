@@ -1,8 +1,11 @@
-"""The run ledger: what happened to each bundle, in ``<state_dir>/ledger.sqlite3``.
+"""The run ledger: what happened to each bundle, in ``<state_dir>/ledger.sqlite3`` by default.
 
-One row per bundle (keyed by its resolved path), a row per run, and an append-only event log. Each
-operation opens its own connection with a busy timeout and runs in one ``BEGIN IMMEDIATE`` transaction,
-so threads and processes can share the file (WAL mode lets readers run beside a writer).
+One row per bundle (keyed by its resolved path), a row per run, and an append-only event log. The state
+machine below is written once (``SqlLedger``) over a small transaction interface (``Tx``); ``Ledger``
+keeps it in SQLite and ``agent.state.pg_ledger.PostgresLedger`` in PostgreSQL for the queue's workers on
+several machines. Callers type against ``RunLedger``. In SQLite each operation opens its own connection
+with a busy timeout and runs in one ``BEGIN IMMEDIATE`` transaction, so threads and processes can share
+the file (WAL mode lets readers run beside a writer).
 
 State machine (``status``; upper case = sticky)::
 
@@ -30,13 +33,14 @@ import os
 import socket
 import sqlite3
 import uuid
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager, closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 
@@ -50,8 +54,11 @@ __all__ = [
     "Ledger",
     "LedgerEntry",
     "LedgerEvent",
+    "RunLedger",
     "RunRecord",
+    "SqlLedger",
     "Status",
+    "Tx",
     "bundle_key_for",
 ]
 
@@ -85,7 +92,7 @@ STICKY: frozenset[Status] = frozenset({Status.SUBMITTING, Status.SUBMITTED, Stat
 # Columns added after the first release, each with ``ALTER TABLE ... ADD COLUMN`` on opening an older
 # ledger: what the CAC's filing lists show (role, entity, products, purpose), what the portal lists
 # (status text, filing number), when 提交 was confirmed, and the evidence folder of the last checkpoint.
-_ADDED_COLUMNS = (
+ADDED_COLUMNS = (
     "role",
     "entity_name",
     "products",
@@ -96,7 +103,7 @@ _ADDED_COLUMNS = (
     "evidence_dir",
 )
 _FIELDS = frozenset(
-    {"content_hash", "account", "algorithm_name", "draft_ref", "last_error", *_ADDED_COLUMNS}
+    {"content_hash", "account", "algorithm_name", "draft_ref", "last_error", *ADDED_COLUMNS}
 ) - {"submitted_at"}
 # The statuses whose evidence shows a submission: the click on 提交 and its confirmation.
 _SUBMISSION = (Status.SUBMITTING, Status.SUBMITTED)
@@ -170,62 +177,61 @@ CREATE TABLE IF NOT EXISTS events (
 """
 
 
-class Ledger:
-    def __init__(self, path: Path, *, timeout_s: float = 30.0):
-        self.path = path
-        self._timeout_s = timeout_s
-        private_dir(path.parent)
-        # Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the database's mode.
-        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
-        with closing(self._connect()) as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-        with self._tx() as conn:
-            # Not executescript(): it commits on its own, outside the IMMEDIATE transaction.
-            for statement in filter(str.strip, _SCHEMA.split(";")):
-                conn.execute(statement)
-            _add_columns(conn, "bundles", _ADDED_COLUMNS)
-            _add_columns(conn, "events", ("evidence_dir",))
-        for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-            if file.exists() and file.stat().st_mode & 0o777 != 0o600:
-                file.chmod(0o600)
+class RunLedger(Protocol):
+    """What the runner, the batch and the queue need of a ledger; SQLite and PostgreSQL both provide it."""
 
-    def _connect(self) -> sqlite3.Connection:
-        # isolation_level=None: transactions are begun explicitly, as IMMEDIATE, to take the write lock
-        # up front instead of failing half-way with SQLITE_BUSY on lock upgrade.
-        conn = sqlite3.connect(self.path, timeout=self._timeout_s, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        return conn
+    def begin_run(self, command: str) -> str: ...
+    def finish_run(self, run_id: str, summary: Mapping[str, int]) -> None: ...
+    def runs(self) -> list[RunRecord]: ...
+    def get(self, bundle_key: str) -> LedgerEntry | None: ...
+    def find_by_algorithm(self, account: str, name: str) -> list[LedgerEntry]: ...
+    def entries(self) -> list[LedgerEntry]: ...
+    def events(self, bundle_key: str | None = None) -> list[LedgerEvent]: ...
+    def record_checkpoint(
+        self, bundle_key: str, run_id: str | None, checkpoint: str | None, status: str, **fields: str | None
+    ) -> LedgerEntry: ...
+    def mark(
+        self, bundle_key: str, run_id: str | None, status: str, *, error: str | None = None
+    ) -> LedgerEntry: ...
+    def mark_submitting(
+        self, bundle_key: str, run_id: str | None, *, evidence_dir: str | None = None
+    ) -> LedgerEntry: ...
+    def release(self, bundle_key: str, run_id: str | None, note: str) -> LedgerEntry: ...
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with closing(self._connect()) as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
 
-    def _select(self, query: str, *params: object) -> list[sqlite3.Row]:
-        with closing(self._connect()) as conn:
-            return conn.execute(query, params).fetchall()
+class Tx(Protocol):
+    """One transaction of a backend: run a statement (``?`` placeholders), get its rows as mappings."""
+
+    def rows(self, query: str, *params: object) -> list[Mapping[str, Any]]: ...
+
+    def row_for_update(self, bundle_key: str) -> Mapping[str, Any] | None: ...
+
+
+class SqlLedger(ABC):
+    """The state machine, written once over ``Tx``; subclasses open connections and transactions."""
+
+    @abstractmethod
+    def _tx(self) -> AbstractContextManager[Tx]: ...
+
+    def _select(self, query: str, *params: object) -> list[Mapping[str, Any]]:
+        with self._tx() as tx:
+            return tx.rows(query, *params)
 
     def begin_run(self, command: str) -> str:
         run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
-        with self._tx() as conn:
-            conn.execute(
+        with self._tx() as tx:
+            tx.rows(
                 "INSERT INTO runs (run_id, command, started, pid, host) VALUES (?, ?, ?, ?, ?)",
-                (run_id, command, _now(), os.getpid(), socket.gethostname()),
-            )
+                run_id, command, _now(), os.getpid(), socket.gethostname(),
+            )  # fmt: skip
         return run_id
 
     def finish_run(self, run_id: str, summary: Mapping[str, int]) -> None:
-        with self._tx() as conn:
-            conn.execute(
+        with self._tx() as tx:
+            tx.rows(
                 "UPDATE runs SET finished = ?, summary = ? WHERE run_id = ?",
-                (_now(), json.dumps(dict(summary), sort_keys=True), run_id),
-            )
+                _now(), json.dumps(dict(summary), sort_keys=True), run_id,
+            )  # fmt: skip
 
     def runs(self) -> list[RunRecord]:
         rows = self._select("SELECT * FROM runs ORDER BY started")
@@ -244,11 +250,11 @@ class Ledger:
         return [_entry(r) for r in self._select("SELECT * FROM bundles ORDER BY bundle_key")]
 
     def events(self, bundle_key: str | None = None) -> list[LedgerEvent]:
-        rows = self._select(
-            "SELECT run_id, bundle_key, checkpoint, status, error, at, evidence_dir FROM events "
-            "WHERE ?1 IS NULL OR bundle_key = ?1 ORDER BY id",
-            bundle_key,
-        )
+        columns = "SELECT run_id, bundle_key, checkpoint, status, error, at, evidence_dir FROM events"
+        if bundle_key is None:
+            rows = self._select(f"{columns} ORDER BY id")
+        else:
+            rows = self._select(f"{columns} WHERE bundle_key = ? ORDER BY id", bundle_key)
         return [LedgerEvent(**dict(r) | {"status": Status(r["status"])}) for r in rows]
 
     def submission_evidence(self) -> set[str]:
@@ -277,17 +283,17 @@ class Ledger:
         unknown = set(fields) - _FIELDS
         if unknown:
             raise TypeError(f"unknown ledger field(s): {', '.join(sorted(unknown))}")
-        with self._tx() as conn:
-            return _write(conn, bundle_key, run_id, checkpoint, Status(status), fields)
+        with self._tx() as tx:
+            return _write(tx, bundle_key, run_id, checkpoint, Status(status), fields)
 
     def mark(
         self, bundle_key: str, run_id: str | None, status: str, *, error: str | None = None
     ) -> LedgerEntry:
         """Change the status at the current checkpoint; ``error`` becomes ``last_error``."""
-        with self._tx() as conn:
-            row = _row(conn, bundle_key)
+        with self._tx() as tx:
+            row = tx.row_for_update(bundle_key)
             checkpoint = row["checkpoint"] if row else None
-            return _write(conn, bundle_key, run_id, checkpoint, Status(status), {"last_error": error})
+            return _write(tx, bundle_key, run_id, checkpoint, Status(status), {"last_error": error})
 
     def mark_submitting(
         self, bundle_key: str, run_id: str | None, *, evidence_dir: str | None = None
@@ -296,8 +302,8 @@ class Ledger:
 
         ``evidence_dir``: the folder of the run about to click, recorded as evidence of the submission.
         """
-        with self._tx() as conn:
-            row = _row(conn, bundle_key)
+        with self._tx() as tx:
+            row = tx.row_for_update(bundle_key)
             if row is None:
                 raise InvalidTransition(f"{bundle_key}: cannot submit a bundle the ledger has never seen")
             current = Status(row["status"])
@@ -311,21 +317,74 @@ class Ledger:
             if current is not Status.READY:
                 raise InvalidTransition(f"{bundle_key}: cannot submit from status {current}")
             fields = {"evidence_dir": evidence_dir} if evidence_dir is not None else {}
-            return _write(conn, bundle_key, run_id, Checkpoint.CONFIRM, Status.SUBMITTING, fields)
+            return _write(tx, bundle_key, run_id, Checkpoint.CONFIRM, Status.SUBMITTING, fields)
 
     def release(self, bundle_key: str, run_id: str | None, note: str) -> LedgerEntry:
         """A person checked the portal: the started submission did not go through. Back to ``ready``."""
-        with self._tx() as conn:
-            row = _row(conn, bundle_key)
+        with self._tx() as tx:
+            row = tx.row_for_update(bundle_key)
             if row is None or Status(row["status"]) is not Status.SUBMITTING:
                 raise InvalidTransition(f"{bundle_key}: only a 'submitting' entry can be released")
             return _write(
-                conn, bundle_key, run_id, Checkpoint.CONFIRM, Status.READY, {"last_error": note}, True
+                tx, bundle_key, run_id, Checkpoint.CONFIRM, Status.READY, {"last_error": note}, True
             )
 
 
+class _SqliteTx:
+    def __init__(self, conn: sqlite3.Connection):
+        self._conn = conn
+
+    def rows(self, query: str, *params: object) -> list[Mapping[str, Any]]:
+        return list(self._conn.execute(query, params).fetchall())
+
+    def row_for_update(self, bundle_key: str) -> Mapping[str, Any] | None:
+        # BEGIN IMMEDIATE already holds the write lock of the whole file.
+        rows = self.rows("SELECT * FROM bundles WHERE bundle_key = ?", bundle_key)
+        return rows[0] if rows else None
+
+
+class Ledger(SqlLedger):
+    """The default ledger: a SQLite file in the state directory, no server needed."""
+
+    def __init__(self, path: Path, *, timeout_s: float = 30.0):
+        self.path = path
+        self._timeout_s = timeout_s
+        private_dir(path.parent)
+        # Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the database's mode.
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        with closing(self._connect()) as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+        with self._tx() as tx:
+            # Not executescript(): it commits on its own, outside the IMMEDIATE transaction.
+            for statement in filter(str.strip, _SCHEMA.split(";")):
+                tx.rows(statement)
+            _add_columns(tx, "bundles", ADDED_COLUMNS)
+            _add_columns(tx, "events", ("evidence_dir",))
+        for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if file.exists() and file.stat().st_mode & 0o777 != 0o600:
+                file.chmod(0o600)
+
+    def _connect(self) -> sqlite3.Connection:
+        # isolation_level=None: transactions are begun explicitly, as IMMEDIATE, to take the write lock
+        # up front instead of failing half-way with SQLITE_BUSY on lock upgrade.
+        conn = sqlite3.connect(self.path, timeout=self._timeout_s, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    @contextmanager
+    def _tx(self) -> Iterator[Tx]:
+        with closing(self._connect()) as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield _SqliteTx(conn)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+
 def _write(
-    conn: sqlite3.Connection,
+    tx: Tx,
     bundle_key: str,
     run_id: str | None,
     checkpoint: str | None,
@@ -334,11 +393,12 @@ def _write(
     unstick: bool = False,
 ) -> LedgerEntry:
     now = _now()
-    conn.execute(
-        "INSERT OR IGNORE INTO bundles (bundle_key, status, updated_at) VALUES (?, ?, ?)",
-        (bundle_key, Status.PENDING, now),
-    )
-    row = _row(conn, bundle_key)
+    tx.rows(
+        "INSERT INTO bundles (bundle_key, status, updated_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (bundle_key) DO NOTHING",
+        bundle_key, Status.PENDING.value, now,
+    )  # fmt: skip
+    row = tx.row_for_update(bundle_key)
     assert row is not None  # inserted just above, inside this transaction
     current = Status(row["status"])
     # Only a read-back may move ``submitting`` on (to a submitted state); nothing moves the others.
@@ -353,40 +413,28 @@ def _write(
         values["submitted_at"] = now
     error = fields.get("last_error")
     sets = "".join(f", {k} = ?" for k in values)
-    conn.execute(
+    tx.rows(
         "UPDATE bundles SET checkpoint = ?, status = ?, attempts = ?, last_error = ?, updated_at = ?, "
         f"run_id = ?{sets} WHERE bundle_key = ?",
-        (checkpoint, status, row["attempts"] + new_attempt, error, now, run_id, *values.values(), bundle_key),
-    )
-    _event(conn, run_id, bundle_key, checkpoint, status, error, fields.get("evidence_dir"))
-    row = _row(conn, bundle_key)
-    assert row is not None
-    return _entry(row)
-
-
-def _event(conn: sqlite3.Connection, *values: object) -> None:
-    """Append (run_id, bundle_key, checkpoint, status, error, evidence_dir) to the event log."""
-    conn.execute(
+        checkpoint, status.value, row["attempts"] + new_attempt, error, now, run_id, *values.values(),
+        bundle_key,
+    )  # fmt: skip
+    tx.rows(
         "INSERT INTO events (run_id, bundle_key, checkpoint, status, error, evidence_dir, at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (*values, _now()),
-    )
+        run_id, bundle_key, checkpoint, status.value, error, fields.get("evidence_dir"), _now(),
+    )  # fmt: skip
+    rows = tx.rows("SELECT * FROM bundles WHERE bundle_key = ?", bundle_key)
+    return _entry(rows[0])
 
 
-def _add_columns(conn: sqlite3.Connection, table: str, columns: tuple[str, ...]) -> None:
+def _add_columns(tx: Tx, table: str, columns: tuple[str, ...]) -> None:
     """Add the TEXT columns a ledger written by an older version lacks (SQLite has no IF NOT EXISTS)."""
-    present = {row["name"] for row in conn.execute(f"PRAGMA table_info({table})")}
+    present = {row["name"] for row in tx.rows(f"PRAGMA table_info({table})")}
     for column in columns:
         if column not in present:
-            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+            tx.rows(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
 
 
-def _row(conn: sqlite3.Connection, bundle_key: str) -> sqlite3.Row | None:
-    row: sqlite3.Row | None = conn.execute(
-        "SELECT * FROM bundles WHERE bundle_key = ?", (bundle_key,)
-    ).fetchone()
-    return row
-
-
-def _entry(row: sqlite3.Row) -> LedgerEntry:
+def _entry(row: Mapping[str, Any]) -> LedgerEntry:
     return LedgerEntry(**dict(row) | {"status": Status(row["status"])})

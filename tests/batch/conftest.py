@@ -19,7 +19,7 @@ from agent.exit_codes import ExitCode
 from agent.result import RunError, RunResult, RunStatus, Until
 from agent.run.runner import RunOptions
 from agent.settings import Settings, load_settings
-from agent.state.ledger import Ledger, bundle_key_for
+from agent.state.ledger import RunLedger, bundle_key_for
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "bundles"
 SOURCES = {
@@ -83,7 +83,7 @@ class FakeRunner:
         settings: Settings,
         options: RunOptions,
         *,
-        ledger: Ledger | None = None,
+        ledger: RunLedger | None = None,
         run_id: str | None = None,
         browser: Any = None,
     ) -> RunResult:
@@ -106,7 +106,7 @@ class FakeRunner:
                 self.intervals.append((bundle.account, name, start, time.monotonic()))
 
     def _result(
-        self, bundle: Any, name: str, options: RunOptions, ledger: Ledger | None, run_id: str | None
+        self, bundle: Any, name: str, options: RunOptions, ledger: RunLedger | None, run_id: str | None
     ) -> RunResult:
         behaviour = self.behaviours.get(name)
         if behaviour == "crash":

@@ -74,13 +74,15 @@ def test_session_saved_private_and_reused_by_a_run(
 ) -> None:
     # The account has no password: only the hand login can open the portal for it.
     settings = load_settings(write_config(tmp_path, portal.url, password=False))
-    saved = manual_login(
-        settings,
-        "demo-provider",
-        timeout_s=30,
-        headless=True,
-        on_page=_log_in_by_hand("demo-provider"),
-        browser=browser,
+    saved = Path(
+        manual_login(
+            settings,
+            "demo-provider",
+            timeout_s=30,
+            headless=True,
+            on_page=_log_in_by_hand("demo-provider"),
+            browser=browser,
+        )
     )
     assert saved == settings.account("demo-provider").session_file
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
@@ -99,13 +101,15 @@ def test_cli_saves_a_still_valid_session_and_prints_only_its_place(
 ) -> None:
     config = write_config(tmp_path, portal.url, password=False)
     settings = load_settings(config)
-    session = manual_login(
-        settings,
-        "demo-provider",
-        timeout_s=30,
-        headless=True,
-        on_page=_log_in_by_hand("demo-provider"),
-        browser=browser,
+    session = Path(
+        manual_login(
+            settings,
+            "demo-provider",
+            timeout_s=30,
+            headless=True,
+            on_page=_log_in_by_hand("demo-provider"),
+            browser=browser,
+        )
     )
     cookie = json.loads(session.read_text(encoding="utf-8"))["cookies"][0]["value"]
     session.chmod(0o644)  # loosened by a copy: tightened when used, and written 0600 again

@@ -9,31 +9,49 @@ import pytest
 
 from agent.errors import AlreadySubmitted, AmbiguousSubmission
 from agent.exit_codes import ExitCode
-from agent.state.ledger import InvalidTransition, Ledger, Status, bundle_key_for
+from agent.state.ledger import InvalidTransition, Ledger, SqlLedger, Status, bundle_key_for
+from agent.state.pg_ledger import PostgresLedger
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def ledger(tmp_path: Path) -> Ledger:
-    return Ledger(tmp_path / "state" / "ledger.sqlite3")
+@pytest.fixture(params=["sqlite", "postgres"])
+def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> SqlLedger:
+    """Every behaviour holds for both backends: the SQLite file and PostgreSQL (a throwaway server)."""
+    if request.param == "sqlite":
+        return Ledger(tmp_path / "state" / "ledger.sqlite3")
+    return PostgresLedger(request.getfixturevalue("pg_url"))
 
 
-def ready(ledger: Ledger, key: str, run_id: str) -> None:
+def target(ledger: SqlLedger) -> str:
+    """What another thread or process opens the same ledger with: the file's path or the database URL."""
+    if isinstance(ledger, PostgresLedger):
+        return ledger.url
+    assert isinstance(ledger, Ledger)
+    return str(ledger.path)
+
+
+def reopen(ledger: SqlLedger) -> SqlLedger:
+    return PostgresLedger(ledger.url) if isinstance(ledger, PostgresLedger) else Ledger(Path(target(ledger)))
+
+
+def ready(ledger: SqlLedger, key: str, run_id: str) -> None:
     ledger.record_checkpoint(key, run_id, "entity", "running", account="demo-provider", algorithm_name="智绘")
     ledger.record_checkpoint(key, run_id, "step3", "saved", draft_ref="智绘")
     ledger.record_checkpoint(key, run_id, "confirm", "ready")
 
 
-def test_file_is_wal_and_private_directory(ledger: Ledger) -> None:
+def test_file_is_wal_and_private_directory(ledger: SqlLedger) -> None:
     import sqlite3
 
+    if not isinstance(ledger, Ledger):
+        pytest.skip("a SQLite file only")
     with sqlite3.connect(ledger.path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert ledger.path.parent.stat().st_mode & 0o077 == 0
 
 
-def test_checkpoints_fields_and_attempts(ledger: Ledger, tmp_path: Path) -> None:
+def test_checkpoints_fields_and_attempts(ledger: SqlLedger, tmp_path: Path) -> None:
     key = bundle_key_for(tmp_path / "bundles" / ".." / "bundles" / "a")
     assert key == str((tmp_path / "bundles" / "a").resolve())
     assert ledger.get(key) is None
@@ -66,12 +84,12 @@ def test_checkpoints_fields_and_attempts(ledger: Ledger, tmp_path: Path) -> None
     assert len(ledger.events()) == 5 and ledger.events(key)[-1].run_id == run2
 
 
-def test_unknown_field_is_rejected(ledger: Ledger) -> None:
+def test_unknown_field_is_rejected(ledger: SqlLedger) -> None:
     with pytest.raises(TypeError, match="colour"):
         ledger.record_checkpoint("k", None, "step1", "saved", colour="red")
 
 
-def test_runs_are_recorded(ledger: Ledger) -> None:
+def test_runs_are_recorded(ledger: SqlLedger) -> None:
     run = ledger.begin_run("batch fixtures/bundles")
     ledger.finish_run(run, {"submitted": 1, "failed": 0})
     (record,) = ledger.runs()
@@ -79,7 +97,7 @@ def test_runs_are_recorded(ledger: Ledger) -> None:
     assert record.summary == {"submitted": 1, "failed": 0} and record.finished is not None
 
 
-def test_submission_guard_is_compare_and_set_and_sticky(ledger: Ledger) -> None:
+def test_submission_guard_is_compare_and_set_and_sticky(ledger: SqlLedger) -> None:
     run = ledger.begin_run("file --submit")
     with pytest.raises(InvalidTransition):
         ledger.mark_submitting("k", run)  # never seen
@@ -106,7 +124,7 @@ def test_submission_guard_is_compare_and_set_and_sticky(ledger: Ledger) -> None:
         ledger.mark_submitting("k", run)
 
 
-def test_release_after_a_person_checked(ledger: Ledger) -> None:
+def test_release_after_a_person_checked(ledger: SqlLedger) -> None:
     run = ledger.begin_run("file --submit")
     ready(ledger, "k", run)
     with pytest.raises(InvalidTransition):
@@ -117,14 +135,14 @@ def test_release_after_a_person_checked(ledger: Ledger) -> None:
     assert ledger.mark_submitting("k", run).status is Status.SUBMITTING
 
 
-def test_already_submitted_is_terminal(ledger: Ledger) -> None:
+def test_already_submitted_is_terminal(ledger: SqlLedger) -> None:
     ledger.record_checkpoint("k", None, "step1", "already_submitted")
     assert ledger.mark("k", None, "running").status is Status.ALREADY_SUBMITTED
     with pytest.raises(AlreadySubmitted):
         ledger.mark_submitting("k", None)
 
 
-def test_concurrent_threads(ledger: Ledger) -> None:
+def test_concurrent_threads(ledger: SqlLedger) -> None:
     run = ledger.begin_run("batch")
     for key in ("race", *(f"b{i}" for i in range(4))):
         ready(ledger, key, run)
@@ -134,7 +152,7 @@ def test_concurrent_threads(ledger: Ledger) -> None:
 
     def worker(n: int) -> None:
         try:
-            own = Ledger(ledger.path)
+            own = reopen(ledger)
             barrier.wait()
             for i in range(20):
                 own.record_checkpoint(f"t{n}", run, "step1", "saved", draft_ref=str(i))
@@ -163,8 +181,10 @@ import sys
 from pathlib import Path
 from agent.errors import AmbiguousSubmission
 from agent.state.ledger import Ledger
+from agent.state.pg_ledger import PostgresLedger
 
-ledger = Ledger(Path(sys.argv[1]))
+where = sys.argv[1]
+ledger = PostgresLedger(where) if where.startswith("postgresql:") else Ledger(Path(where))
 run = ledger.begin_run("proc " + sys.argv[2])
 sys.stdin.readline()  # start together
 for i in range(40):
@@ -178,11 +198,11 @@ except AmbiguousSubmission:
 """
 
 
-def test_two_processes(ledger: Ledger) -> None:
+def test_two_processes(ledger: SqlLedger) -> None:
     ready(ledger, "race", ledger.begin_run("setup"))
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", _PROCESS, str(ledger.path), name],
+            [sys.executable, "-c", _PROCESS, target(ledger), name],
             cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

@@ -1,0 +1,1 @@
+"""Bundles filed from a queue in PostgreSQL by workers on any number of machines (``beian-agent queue``)."""
