@@ -19,6 +19,7 @@ import base64
 import html
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from agent.batch.export import CHECKPOINT_ZH, STATUS_ZH, to_cst
@@ -114,9 +115,17 @@ def _facts(entry: dict[str, Any]) -> str:
         ("用时", "duration", _e(f"{entry.get('duration_s', 0):.1f} 秒")),
         ("材料目录", "bundle", f"<code>{_e(entry.get('bundle'))}</code>"),
         ("证据目录", "evidence", f"<code>{_e(entry.get('evidence_dir'))}</code>"),
+        ("证据文件", "evidence files", _evidence_files(entry)),
     ]
     body = "".join(f'<tr><th>{k}<span class="en">{en}</span></th><td>{v}</td></tr>' for k, en, v in rows)
     return f'<table class="facts">{body}</table>'
+
+
+def _evidence_files(entry: dict[str, Any]) -> str:
+    # Named, not linked: links break once the report is moved or e-mailed; the folder above holds them.
+    links = entry.get("evidence") or {}
+    names = [Path(str(links[key])).name for key in ("trace", "result", "log") if links.get(key)]
+    return " · ".join(f"<code>{_e(name)}</code>" for name in names) or "—"
 
 
 def _fields(entry: dict[str, Any]) -> str:

@@ -39,6 +39,12 @@ class Bundle:
     directory: Path  # absolute
     filing: Filing
     source: bytes = field(repr=False)
+    # The directory as the operator named it, for what is shown back to them (reports, results).
+    given: str = ""
+
+    @property
+    def shown(self) -> str:
+        return self.given or str(self.directory)
 
     @property
     def account(self) -> str:
@@ -265,7 +271,7 @@ def load_bundle(directory: Path | str, profile: PortalProfile | None = None) -> 
         raise BundleInvalid(found + errors) from None
     if errors:
         raise BundleInvalid(errors)
-    return Bundle(directory=root, filing=filing, source=source)
+    return Bundle(directory=root, filing=filing, source=source, given=str(directory))
 
 
 def validate_bundle(directory: Path | str, profile: PortalProfile | None = None) -> list[BundleError]:

@@ -115,7 +115,7 @@ def _view_of(target: Bundle | Path, settings: Settings) -> tuple[str, dict[Stage
     profile = settings.profile()
     if not isinstance(target, Bundle):
         return str(target), stage_titles(profile, provider=True)  # it fails before any stage
-    header = f"{target.directory}  {target.filing.algorithm.name}  account {target.account}"
+    header = f"{target.shown}  {target.filing.algorithm.name}  account {target.account}"
     return header, stage_titles(profile, provider=target.is_provider)
 
 

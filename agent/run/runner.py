@@ -67,7 +67,7 @@ def run_bundle(
     a run of its own.
     """
     started = time.monotonic()
-    shown = str(target.directory if isinstance(target, Bundle) else target)
+    shown = target.shown if isinstance(target, Bundle) else str(target)
     result = RunResult(bundle=shown, status=RunStatus.FAILED, exit_code=ExitCode.FAILED)
     try:
         bundle = target if isinstance(target, Bundle) else load_bundle(target, settings.profile())
