@@ -14,7 +14,6 @@ a check never waits behind hours of filing.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from agent.queue import records
 from agent.queue.browsers import BrowserThreads
 from agent.queue.enqueue import EnqueueItem, enqueue_async
 from agent.queue.records import require_url
+from agent.queue.sync import run_sync
 from agent.result import RunResult, RunStatus, Until
 from agent.run.runner import RunOptions, run_bundle
 from agent.settings import Settings
@@ -163,4 +163,4 @@ def enqueue(settings: Settings, paths: Sequence[Path], *, until: Until = Until.C
         async with app.open_async():
             return await enqueue_async(app, settings, paths, until=until)
 
-    return asyncio.run(run())
+    return run_sync(run())

@@ -21,6 +21,7 @@ from agent import redact
 from agent.queue.app import FILING_QUEUE, HOUSEKEEPING_QUEUE, build_app, require_url
 from agent.queue.browsers import BrowserThreads
 from agent.queue.schema import ensure_schema
+from agent.queue.sync import run_sync
 from agent.settings import Settings
 from agent.state.pg_sessions import session_cipher
 
@@ -54,7 +55,7 @@ def run_worker(settings: Settings, concurrency: int) -> None:
     _standard_logging()
     with BrowserThreads(settings, concurrency) as browsers:
         app = build_app(settings, browsers)
-        asyncio.run(_serve(app, settings, concurrency))
+        run_sync(_serve(app, settings, concurrency))
 
 
 async def _serve(app: App, settings: Settings, concurrency: int) -> None:

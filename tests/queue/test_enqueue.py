@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from agent.cli.app import app
 from agent.queue.app import enqueue
+from agent.queue.sync import run_sync
 from agent.settings import load_settings
 from agent.state.pg_ledger import PostgresLedger
 from bench.bundles import FIXTURES, batch_bundles
@@ -88,7 +89,6 @@ def test_cli_reports_invalid_and_needs_a_database(tmp_path: Path, pg_url: str) -
 
 
 def test_the_nightly_job_enqueues_the_configured_paths(tmp_path: Path, pg_url: str) -> None:
-    import asyncio
 
     from agent.queue.app import build_app
 
@@ -101,9 +101,9 @@ def test_the_nightly_job_enqueues_the_configured_paths(tmp_path: Path, pg_url: s
             queued: int = await app.tasks["beian.nightly"].func(timestamp=0)
             return queued
 
-    assert asyncio.run(night()) == 2
+    assert run_sync(night()) == 2
     assert [r[0] for r in jobs(pg_url)] == ["todo", "todo"]
-    assert asyncio.run(night()) == 0 and len(jobs(pg_url)) == 2
+    assert run_sync(night()) == 0 and len(jobs(pg_url)) == 2
 
 
 def test_worker_refuses_to_start_without_the_session_key(pg_url: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ import pytest
 from agent.exit_codes import ExitCode
 from agent.queue import app as queue_app
 from agent.queue.records import job_runs
+from agent.queue.sync import run_sync
 from agent.result import RunError, RunResult, RunStatus, Until
 from agent.settings import load_settings
 from bench.bundles import batch_bundles
@@ -49,10 +49,10 @@ def test_outcomes_are_recorded_and_only_passing_failures_retried(
     ensure_schema(pg_url)
     work = queue_app._file(settings, pg_url, NoBrowsers(), 7, bundle, "demo-provider", Until.CONFIRM)  # type: ignore[arg-type]
     if verdict is None:
-        assert "ready" in asyncio.run(work)
+        assert "ready" in run_sync(work)
     else:
         with pytest.raises(verdict) as info:
-            asyncio.run(work)
+            run_sync(work)
         assert "13800138000" not in str(info.value) and evidence in str(info.value)
     (run,) = job_runs(pg_url)
     assert (run.job_id, run.outcome, run.evidence_dir) == (7, status.value, evidence)
