@@ -15,7 +15,6 @@ from fixtures.mock_portal import MockPortal
 from fixtures.mock_portal.seed import pdf_bytes
 
 from .ui import (
-    button,
     cascade,
     choose,
     click_button,
