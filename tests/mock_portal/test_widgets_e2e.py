@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from fixtures.mock_portal import MockPortal
 from fixtures.mock_portal.seed import pdf_bytes
@@ -90,7 +90,7 @@ def test_linked_ticks_store_the_path_when_all_its_functions_are_ticked(
     resume_draft(page, "接口测试算法")
     tree = page.locator(".el-tree")
 
-    def node(label: str):  # type: ignore[no-untyped-def]
+    def node(label: str) -> Locator:
         return tree.locator(".el-tree-node__content").filter(
             has=page.locator(".el-tree-node__label").get_by_text(label, exact=True)
         )
