@@ -73,8 +73,11 @@ def test_lazy_draft_creates_the_filing_on_its_first_save(page: Page, variant: Po
     assert len(filings(portal)) == before + 1
     created = filings(portal)[-1]
     expect(page).to_have_url(f"{portal.url}#/filing/{created['id']}/step/1")
+    expect(page.locator(".el-message")).to_have_count(0)
+    saves = portal.state()["counters"]["draft_saves"]
     click_button(page, "保存至草稿箱")
     toast(page, "保存成功")
+    assert portal.state()["counters"]["draft_saves"] == saves + 1
     assert len(filings(portal)) == before + 1
 
 

@@ -107,7 +107,8 @@ def click_button(scope: Page | Locator, name: str) -> None:
 
 
 def toast(page: Page, text: str) -> None:
-    expect(page.locator(".el-message[role=alert]").filter(has_text=text)).to_be_visible()
+    """A message with ``text`` is shown (the newest, when an older one with the same text is still there)."""
+    expect(page.locator(".el-message[role=alert]").filter(has_text=text).last).to_be_visible()
 
 
 def current_step(page: Page) -> Locator:
