@@ -19,7 +19,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from agent.errors import PortalError, SessionExpired, TransientPortalError
 from agent.profile import PortalProfile
-from flows.widgets import Form
+from flows.widgets import Form, by_role
 
 __all__ = ["PageContext", "PortalPage", "PortalRejected"]
 
@@ -54,7 +54,7 @@ class PortalPage:
 
     def button(self, key: str, scope: Locator | None = None) -> Locator:
         where = scope if scope is not None else self.page
-        return where.get_by_role("button", name=self.profile.text(key), exact=True)
+        return by_role(where, "button", self.profile.text(key))
 
     def _is_api_write(self, response: Response) -> bool:
         request = response.request

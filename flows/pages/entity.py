@@ -11,7 +11,7 @@ from agent.bundle import FormEntry
 from flows.pages.base import PortalPage
 from flows.pages.specs import spec_of
 from flows.pages.tables import label_value_pairs
-from flows.widgets import same_value, section_scope
+from flows.widgets import section_scope
 
 __all__ = ["EntityPage", "EntitySection"]
 
@@ -40,8 +40,7 @@ class EntityPage(PortalPage):
             for entry in entries:
                 scope = self._scope(key, entry.label)
                 spec = spec_of(entry)
-                kind, actual = form.fill_and_read(spec, scope)
-                if not same_value(kind, spec.value, actual):
+                if not form.fill_and_read(spec, scope).matches:
                     mismatched.append(entry.path)
         return mismatched
 

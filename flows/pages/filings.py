@@ -8,7 +8,7 @@ from playwright.sync_api import Locator, expect
 
 from flows.pages.base import PortalPage
 from flows.pages.tables import list_rows
-from flows.widgets import exact_text
+from flows.widgets import by_role, exact_text
 
 __all__ = ["FilingRow", "FilingsPage"]
 
@@ -57,11 +57,11 @@ class FilingsPage(PortalPage):
     def continue_draft(self, name: str) -> None:
         row = self._row(name)
         expect(row).to_have_count(1)
-        row.get_by_role("button", name=self.profile.text("continue_draft"), exact=True).click()
+        by_role(row, "button", self.profile.text("continue_draft")).click()
 
     def delete_draft(self, name: str) -> None:
         row = self._row(name)
         expect(row).to_have_count(1)
-        row.get_by_role("button", name=self.profile.text("delete_draft"), exact=True).click()
+        by_role(row, "button", self.profile.text("delete_draft")).click()
         dialog = self.page.get_by_role("dialog")
         self.call_portal(lambda: self.button("confirm", dialog).click(), "delete a draft")

@@ -12,7 +12,8 @@ from agent.bundle import FormEntry
 from flows.pages.base import PortalPage, PortalRejected
 from flows.pages.specs import spec_of
 from flows.pages.tables import label_value_pairs
-from flows.widgets import TreeDriver, exact_text, open_section, same_value
+from flows.widgets import TreeDriver, exact_text, open_section
+from flows.widgets.tree import NodePath, covered_leaves
 
 __all__ = ["FieldReadBack", "StepRejected", "WizardPage"]
 
@@ -69,9 +70,9 @@ class WizardPage(PortalPage):
         wrong: list[FieldReadBack] = []
         for entry in entries:
             spec = spec_of(entry, (rows or {}).get(entry.label, ()))
-            kind, actual = form.fill_and_read(spec, scope)
-            if not same_value(kind, spec.value, actual):
-                wrong.append(FieldReadBack(entry.path, entry.label, spec.value, actual))
+            filled = form.fill_and_read(spec, scope)
+            if not filled.matches:
+                wrong.append(FieldReadBack(entry.path, entry.label, filled.expected, filled.actual))
         return wrong
 
     def fill_section(self, section_key: str, entries: Sequence[FormEntry]) -> list[FieldReadBack]:
@@ -80,10 +81,12 @@ class WizardPage(PortalPage):
         scope = open_section(self.page, self.profile, self.profile.section(section_key))
         return self.fill_entries(entries, scope)
 
-    def tick_products(self, paths: Sequence[tuple[str, ...]]) -> set[tuple[str, ...]]:
+    def tick_products(self, paths: Sequence[tuple[str, ...]]) -> tuple[set[NodePath], set[NodePath]]:
+        """Tick ``paths``; return the functions they should cover and the functions the ticks cover."""
         tree = TreeDriver(self.page, self.page.locator(self.profile.selector("tree")).first, self.profile)
         tree.tick_exactly(paths)
-        return tree.ticked()
+        nodes = tree.nodes()
+        return covered_leaves(nodes, paths), {n.path for n in nodes if n.leaf and n.state == "checked"}
 
     # -- buttons ------------------------------------------------------------------------------
     def save_draft(self) -> None:
