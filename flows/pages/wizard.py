@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,28 +34,34 @@ class FieldReadBack:
 
 
 class WizardPage(PortalPage):
-    def current_step(self) -> int:
-        """1–4, from the stepper's current title."""
-        current = self._current_title()
-        expect(current).to_have_count(1, timeout=self.ctx.navigation_timeout_ms)
-        title = current.inner_text().strip()
-        titles = [
-            self.profile.step(k) for k in ("basic", "details", "products", "technical_service", "confirm")
-        ]
-        index = titles.index(title) if title in titles else -1
-        return {0: 1, 1: 2, 2: 3, 3: 3, 4: 4}.get(index, 0)
+    def _stepper(self) -> dict[str, object]:
+        names = {1: ("basic",), 2: ("details",), 3: ("products", "technical_service"), 4: ("confirm",)}
+        return {
+            "title": self.profile.selector("step_title"),
+            "current": self.profile.selector("step_current"),
+            "finished": self.profile.selector("step_finished"),
+            "names": [[step, [self.profile.step(k) for k in keys]] for step, keys in names.items()],
+        }
 
-    def _current_title(self) -> Locator:
-        return self.page.locator(self.profile.selector("step_title")).and_(
-            self.page.locator(self.profile.selector("step_current"))
+    def current_step(self) -> int:
+        """1–4 as the stepper shows it: the current title, else the number of finished steps plus one.
+
+        The stepper may lose its current mark when its titles change (the role chosen on step 1 names
+        step 3); the finished steps before it still tell where the wizard is.
+        """
+        self.page.wait_for_function(
+            f"(s) => ({_STEP_JS})(s) > 0", arg=self._stepper(), timeout=self.ctx.navigation_timeout_ms
         )
+        step: int = self.page.evaluate(_STEP_JS, self._stepper())
+        return step
 
     def wait_for_step(self, step: int) -> None:
-        names = {1: ("basic",), 2: ("details",), 3: ("products", "technical_service"), 4: ("confirm",)}[step]
-        pattern = "|".join(re.escape(self.profile.step(n)) for n in names)
+        """Wait until the wizard shows ``step`` with the button that moves on from it (下一步 or 提交)."""
         timeout = self.ctx.navigation_timeout_ms
-        expect(self._current_title()).to_have_text(re.compile(f"^\\s*({pattern})\\s*$"), timeout=timeout)
-        expect(self.button("save_draft")).to_be_visible(timeout=timeout)
+        self.page.wait_for_function(
+            f"(s) => ({_STEP_JS})(s) === {int(step)}", arg=self._stepper(), timeout=timeout
+        )
+        expect(self.button("next" if step < 4 else "submit")).to_be_visible(timeout=timeout)
 
     # -- filling ------------------------------------------------------------------------------
     def fill_entries(
@@ -130,3 +135,17 @@ class WizardPage(PortalPage):
 
     def submit(self) -> None:
         self.call_portal(lambda: self.button("submit").click(), "提交")
+
+
+_STEP_JS = """
+(s) => {
+  const titles = [...document.querySelectorAll(s.title)].filter((t) => t.offsetParent !== null);
+  if (!titles.length) return 0;
+  const current = titles.find((t) => t.matches(s.current));
+  if (current) {
+    const text = current.innerText.trim();
+    for (const [step, names] of s.names) if (names.includes(text)) return step;
+  }
+  return titles.filter((t) => t.matches(s.finished)).length + 1;
+}
+"""
