@@ -36,11 +36,15 @@ def mock_portal(
         int, typer.Option("--upload-delay-ms", help="Extra delay for every upload.")
     ] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the failure draw, for repeatable runs.")] = 0,
+    variant: Annotated[
+        str, typer.Option("--variant", help="Portal variant (docs/mock-portal.md): default, lazy-draft, ...")
+    ] = "default",
 ) -> None:
     """Serve the mock filing portal on 127.0.0.1.
 
     The first line on stdout is MOCK_PORTAL_URL=http://127.0.0.1:PORT/ . Test-only routes:
-    GET /__mock/state, POST /__mock/reset, POST /__mock/faults.
+    GET /__mock/state, POST /__mock/reset, POST /__mock/faults, POST /__mock/provision,
+    GET /__mock/requests.
     """
     # Imported here so the rest of the CLI does not pay for the server's imports.
     import uvicorn
@@ -48,6 +52,7 @@ def mock_portal(
     from fixtures.mock_portal import Faults, create_app
     from fixtures.mock_portal.faults import FaultError
     from fixtures.mock_portal.runner import bind_socket
+    from fixtures.mock_portal.variants import VariantError, get_variant
 
     try:
         faults = Faults(
@@ -58,7 +63,8 @@ def mock_portal(
             upload_delay_ms=upload_delay_ms,
             seed=seed,
         )
-    except FaultError as exc:
+        get_variant(variant)
+    except (FaultError, VariantError) as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(ExitCode.USAGE) from None
     try:
@@ -66,7 +72,7 @@ def mock_portal(
     except OSError as exc:
         typer.echo(f"Error: cannot listen on 127.0.0.1:{port}: {exc}", err=True)
         raise typer.Exit(ExitCode.USAGE) from None
-    app = create_app(state, faults)
+    app = create_app(state, faults, variant)
     sys.stdout.write(f"MOCK_PORTAL_URL=http://127.0.0.1:{sock.getsockname()[1]}/\n")
     sys.stdout.flush()
     server = _quiet_server_class()(uvicorn.Config(app, log_level="warning", access_log=False))

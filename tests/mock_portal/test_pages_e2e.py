@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,21 @@ from playwright.sync_api import Locator, Page, expect
 from fixtures.mock_portal import MockPortal
 from fixtures.mock_portal.seed import pdf_bytes
 
-from .ui import choose, click_button, current_step, date, fill, item, login, radio, shot, toast, upload
+from .ui import (
+    cascade,
+    choose,
+    click_button,
+    current_step,
+    date,
+    fill,
+    item,
+    loaded_rows,
+    login,
+    radio,
+    shot,
+    toast,
+    upload,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -124,9 +139,11 @@ def test_provider_files_through_four_steps_and_submits(
         )
 
     node("智能续写").locator(".el-checkbox").click()
-    expect(product).to_have_attribute("aria-checked", "mixed")
+    expect(node("智绘AI助手").locator(".el-checkbox__input")).to_have_class(re.compile("is-indeterminate"))
+    expect(product).not_to_have_attribute("aria-checked", "true")
     node("首页 > AI绘画").locator(".el-checkbox").click()
-    expect(node("文生图").locator(".el-checkbox__input")).to_have_class("el-checkbox__input is-checked")
+    expect(node("文生图").locator(".el-checkbox__input")).to_have_class(re.compile("is-checked"))
+    expect(node("文生图").locator("input.el-checkbox__original")).to_be_checked()
     shot(page, "05-step3-products")
     click_button(page, "下一步")
 
@@ -143,7 +160,7 @@ def test_provider_files_through_four_steps_and_submits(
     click_button(page, "提交")
     toast(page, "提交成功")
     expect(page.locator(".page-title")).to_have_text("备案信息")
-    row = page.locator(".el-table__row").filter(has_text="智绘写作生成算法")
+    row = loaded_rows(page).filter(has_text="智绘写作生成算法")
     expect(row).to_contain_text("待审核")
     shot(page, "07-filings-list")
 
@@ -195,10 +212,10 @@ def test_supporter_saves_a_draft_resumes_it_and_fills_technical_service(
         "草稿箱", exact=True
     ).click()
     expect(page.locator(".page-title")).to_have_text("草稿箱")
-    row = page.locator(".el-table__row").filter(has_text="深言语音合成算法")
+    row = loaded_rows(page).filter(has_text="深言语音合成算法")
     expect(row).to_contain_text("填写算法详细属性信息")
     shot(page, "08-drafts")
-    row.get_by_role("button", name="继续填报").click()
+    click_button(row, "继续填报")
     expect(current_step(page)).to_have_text("填写算法详细属性信息")
     expect(item(page, "算法简介").locator("textarea")).to_have_value(INTRO)
     expect(item(page, "使用场景").locator(".el-tag")).to_have_text(["语音合成"])
@@ -209,13 +226,13 @@ def test_supporter_saves_a_draft_resumes_it_and_fills_technical_service(
     fill(page, "技术服务名称", "深言语音合成开放接口")
     access = item(page, "技术服务访问方式")
     for _ in range(19):
-        access.get_by_role("button", name="+ 添加").click()
+        click_button(access, "+ 添加")
     expect(access.locator(".row-item")).to_have_count(20)
-    access.get_by_role("button", name="+ 添加").click()
+    click_button(access, "+ 添加")
     toast(page, "技术服务访问方式最多不超过20个")
     expect(access.locator(".row-item")).to_have_count(20)
     while access.locator(".row-item").count() > 2:
-        access.locator(".row-item").last.get_by_role("button", name="删除").click()
+        click_button(access.locator(".row-item").last, "删除")
     rows = access.locator(".row-item")
     choose(page, rows.nth(0), "API")
     rows.nth(0).get_by_placeholder("请填写下载地址").fill("https://api.shenyan-ai.example.cn/tts")
@@ -223,7 +240,7 @@ def test_supporter_saves_a_draft_resumes_it_and_fills_technical_service(
     rows.nth(1).get_by_placeholder("请填写下载地址").fill("https://dl.shenyan-ai.example.cn/sdk.zip")
     objects = item(page, "技术服务对象")
     objects.locator("input").first.fill("在线教育平台")
-    objects.get_by_role("button", name="+ 添加").click()
+    click_button(objects, "+ 添加")
     objects.locator("input").last.fill("有声读物平台")
     fill(page, "技术服务频度（近三个月）", "1200")
     expect(item(page, "技术服务频度（近三个月）").locator(".el-input-group__append")).to_have_text("次/每天")
@@ -261,23 +278,31 @@ def test_next_shows_messages_under_fields(page: Page, portal: MockPortal, tmp_pa
     not_pdf.write_bytes(b"PK\x03\x04 a zip file renamed")
     item(page, "拟公示内容").locator("input[type=file]").set_input_files(str(not_pdf))
     toast(page, "只能上传pdf格式文件")
+    expect(item(page, "拟公示内容").locator(".el-upload-list__item")).to_have_count(0)
     shot(page, "10-step1-validation")
     fill(page, "算法名称", "校验算法")
+    # Element checks a text field again when it loses the focus.
+    expect(item(page, "算法名称").locator(".el-form-item__error")).to_have_text("请输入算法名称")
+    item(page, "算法名称").locator("input").blur()
     expect(item(page, "算法名称").locator(".el-form-item__error")).to_have_count(0)
     assert portal.state()["counters"]["by_route"].get("POST /api/filing/save", 0) == 0
     assert "POST /api/filing/upload" not in portal.state()["counters"]["by_route"]
 
 
-def test_intro_over_200_characters_is_refused(page: Page, portal: MockPortal, pdfs: dict[str, Path]) -> None:
+def test_intro_stops_at_200_characters(page: Page, portal: MockPortal, pdfs: dict[str, Path]) -> None:
+    """el-input with show-word-limit sets the native maxlength: typing stops at the limit."""
     login(page, "demo-provider")
     start_filing(page)
     fill_step1(page, pdfs, "长简介算法", "服务提供者")
     click_button(page, "下一步")
-    fill_step2(page)
-    fill(page, "算法简介", "长" * 201)
-    expect(item(page, "算法简介").locator(".el-input__count")).to_have_text("201/200")
+    box = item(page, "算法简介").locator("textarea")
+    expect(box).to_have_attribute("maxlength", "200")
+    box.fill("")
+    box.press_sequentially("长" * 205)
+    expect(item(page, "算法简介").locator(".el-input__count")).to_have_text("200/200")
     click_button(page, "下一步")
-    expect(item(page, "算法简介").locator(".el-form-item__error")).to_have_text("算法简介不能超过200个字符")
+    expect(item(page, "使用场景").locator(".el-form-item__error")).to_have_text("请选择使用场景")
+    expect(item(page, "算法简介").locator(".el-form-item__error")).to_have_count(0)
     shot(page, "11-step2-validation")
     expect(current_step(page)).to_have_text("填写算法详细属性信息")
 
@@ -292,16 +317,16 @@ def test_draft_is_deleted_from_drafts_box_after_confirmation(page: Page, portal:
     page.get_by_role("link", name="首页").click()
     page.locator(".home-card").filter(has_text="备案信息").click()
     click_button(page, "草稿箱")
-    row = page.locator(".el-table__row").filter(has_text=name)
+    row = loaded_rows(page).filter(has_text=name)
     expect(row).to_be_visible()
     assert page.evaluate("window.__xss") is None
-    row.get_by_role("button", name="删除").click()
+    click_button(row, "删除")
     dialog = page.get_by_role("dialog", name="提示")
     expect(dialog).to_contain_text("确定删除该草稿吗？")
     shot(page, "12-drafts-delete-confirm")
     dialog.get_by_role("button", name="取消").click()
     expect(row).to_be_visible()
-    row.get_by_role("button", name="删除").click()
+    click_button(row, "删除")
     page.get_by_role("dialog", name="提示").get_by_role("button", name="确定").click()
     toast(page, "删除成功")
     expect(page.locator(".el-table__row").filter(has_text=name)).to_have_count(0)
@@ -328,9 +353,7 @@ def test_expired_session_goes_to_login_and_the_draft_survives(page: Page, portal
     page.locator(".el-dropdown-menu:visible .el-dropdown-menu__item").get_by_text(
         "草稿箱", exact=True
     ).click()
-    page.locator(".el-table__row").filter(has_text="会话过期算法").get_by_role(
-        "button", name="继续填报"
-    ).click()
+    click_button(loaded_rows(page).filter(has_text="会话过期算法"), "继续填报")
     expect(item(page, "算法名称").locator("input")).to_have_value("会话过期算法")
 
 
@@ -356,7 +379,10 @@ def test_new_entity_files_its_entity_information(
     )
 
     choose(page, item(page, "主体类型", section="主体基本信息"), "企业")
-    fill(page, "注册地", "浙江省杭州市", section="主体基本信息")
+    region = item(page, "注册地", section="主体基本信息")
+    expect(region.locator("input")).to_have_attribute("readonly", "readonly")
+    cascade(page, region, "浙江省", "杭州市", "西湖区")
+    expect(region.locator("input")).to_have_value("浙江省 / 杭州市 / 西湖区")
     fill(page, "详细地址", "浙江省杭州市西湖区文三路100号", section="主体基本信息")
     fill(page, "网址", "https://www.xinqidian.example.cn", section="主体基本信息")
     choose(page, item(page, "月活跃用户量", section="主体基本信息"), "1万以下")
@@ -394,6 +420,7 @@ def test_new_entity_files_its_entity_information(
     }
     assert entity["sections"]["算法安全责任人信息"]["证件类型"] == "护照"
     assert entity["sections"]["证件信息"]["证件有效期"] == "2040-12-31"
+    assert entity["sections"]["主体基本信息"]["注册地"] == "浙江省/杭州市/西湖区"
     assert entity["attachments"]["算法备案承诺书"]["sha256"] == sha(pdfs["letter"])
     assert portal.state()["counters"]["entity_submits"] == 1
 

@@ -1,11 +1,13 @@
 """What a person does on the mock portal's pages, in Playwright terms, for the e2e tests.
 
 Fields are found the way the agent must find them: by the label text inside an Element form item,
-narrowed by the section title when a label repeats.
+narrowed by the section title when a label repeats. Buttons are found by their text with any icon-font
+glyphs (Unicode Private Use Area, drawn by CSS ``::before``) in front, as a screen reader names them.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
@@ -13,6 +15,7 @@ from playwright.sync_api import Locator, Page, expect
 from fixtures.mock_portal import DEMO_PASSWORD
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+GLYPHS = "[\ue000-\uf8ff\\s]*"
 
 
 def shot(page: Page, name: str) -> None:
@@ -20,12 +23,12 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def login(page: Page, account: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto("/")
+def login(page: Page, account: str, password: str = DEMO_PASSWORD, url: str = "/") -> None:
+    page.goto(url)
     expect(page.locator(".login-card")).to_be_visible()
     item(page, "账号").locator("input").fill(account)
     item(page, "密码").locator("input").fill(password)
-    page.get_by_role("button", name="登录").click()
+    click_button(page, "登录")
 
 
 def item(scope: Page | Locator, label: str, section: str | None = None) -> Locator:
@@ -48,14 +51,33 @@ def fill(scope: Page | Locator, label: str, value: str, section: str | None = No
 
 
 def choose(page: Page, field: Locator, *options: str) -> None:
-    """Open an el-select and pick options from its list on <body>; multi-select lists stay open."""
+    """Open an el-select and pick options from its list on <body>.
+
+    Element keeps every list it drew on <body> and fades a closing one out, so the list to pick from is
+    the one visible and not leaving; the helper also waits until every list is gone before returning.
+    """
+    expect(page.locator(".el-select-dropdown:visible")).to_have_count(0)
     field.locator(".el-select").first.click()
     dropdown = page.locator(".el-select-dropdown:visible")
+    expect(dropdown).to_have_count(1)
     for option in options:
         dropdown.locator(".el-select-dropdown__item").get_by_text(option, exact=True).click()
-    if len(options) > 1 or dropdown.count():
+    if dropdown.count():
         page.keyboard.press("Escape")
     expect(page.locator(".el-select-dropdown:visible")).to_have_count(0)
+
+
+def cascade(page: Page, field: Locator, *labels: str) -> None:
+    """Pick a path in an el-cascader (its input is read-only): one column per level, on <body>."""
+    expect(page.locator(".el-cascader__dropdown:visible")).to_have_count(0)
+    field.locator(".el-cascader").click()
+    panel = page.locator(".el-cascader__dropdown:visible")
+    for level, label in enumerate(labels):
+        menu = panel.locator(".el-cascader-menu").nth(level)
+        menu.locator(".el-cascader-node").filter(
+            has=page.locator(".el-cascader-node__label").get_by_text(label, exact=True)
+        ).click()
+    expect(page.locator(".el-cascader__dropdown:visible")).to_have_count(0)
 
 
 def radio(field: Locator, option: str) -> None:
@@ -67,6 +89,7 @@ def date(page: Page, field: Locator, value: str) -> None:
     box.fill(value)
     box.press("Enter")
     expect(box).to_have_value(value)
+    expect(page.locator(".el-picker-panel:visible")).to_have_count(0)
 
 
 def upload(field: Locator, path: Path) -> None:
@@ -74,8 +97,13 @@ def upload(field: Locator, path: Path) -> None:
     expect(field.locator(".el-upload-list__item.is-success")).to_contain_text(path.name)
 
 
-def click_button(page: Page | Locator, name: str) -> None:
-    page.get_by_role("button", name=name, exact=True).click()
+def button(scope: Page | Locator, name: str) -> Locator:
+    """The button named ``name``, icon glyphs in front allowed."""
+    return scope.get_by_role("button", name=re.compile(f"^{GLYPHS}{re.escape(name)}$"))
+
+
+def click_button(scope: Page | Locator, name: str) -> None:
+    button(scope, name).click()
 
 
 def toast(page: Page, text: str) -> None:
@@ -84,3 +112,10 @@ def toast(page: Page, text: str) -> None:
 
 def current_step(page: Page) -> Locator:
     return page.locator(".el-step__title.is-process")
+
+
+def loaded_rows(page: Page) -> Locator:
+    """The rows of the page's table, once its loading mask is gone."""
+    expect(page.locator(".el-table").first).to_be_visible()
+    expect(page.locator(".el-table .el-loading-mask:visible")).to_have_count(0)
+    return page.locator(".el-table__body .el-table__row")
