@@ -5,24 +5,34 @@
     BeianError                        exit 1 unless noted
     ├── SettingsError                 exit 2   bad config file, env value or CLI override
     ├── LockHeld                      exit 5   another batch/scheduled run holds the run lock
+    ├── InvalidTransition                      the ledger was asked for a transition it forbids
     └── PortalError
+        ├── BrowserError                       the browser failed, or the page never showed what it should
         ├── TransientPortalError               timeout, HTTP 5xx, errno != 0 on save: worth retrying
         ├── PortalUnreachable         exit 4   the portal did not answer (after retries)
         ├── SessionExpired            exit 3   the saved session is no longer accepted
         ├── LoginRequired             exit 3   a login is needed and this run may not do it unattended
         ├── ReadBackMismatch                   the portal shows something other than what was filled
         ├── ProfileTextNotFound                an on-screen text from the portal profile is not on the page
+        ├── NotOnScreen                        a label, option, row or tree node the bundle names is absent
+        ├── PortalRejected                     the portal refused a write with a message for the person
+        │   └── LoginFailed                        the account or password
         ├── AlreadySubmitted          exit 0   the filing is already submitted: nothing to do
         ├── AmbiguousSubmission       exit 6   提交 may or may not have gone through: a person checks
+        ├── DuplicateDrafts           exit 6   草稿箱 holds more than one draft of the filing
         └── SubmissionNotConfirmed    exit 6   提交 was clicked but the portal never confirmed it
 
-Bundle errors (``BundleInvalid``) live in ``agent.bundle``. Messages never carry personal data in clear:
+Playwright's own errors (``TimeoutError``, ``Error``, the ``AssertionError`` of ``expect``) enter the tree
+in one place, ``from_browser``, as ``BrowserError``. Bundle errors (``BundleInvalid``) live in
+``agent.bundle``. Messages never carry personal data in clear:
 values shown in them go through ``agent.redact``.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
+
+from playwright.sync_api import Error as PlaywrightError
 
 from agent.exit_codes import ExitCode
 from agent.redact import MASK, redact_text
@@ -31,9 +41,15 @@ __all__ = [
     "AlreadySubmitted",
     "AmbiguousSubmission",
     "BeianError",
+    "BrowserError",
+    "DuplicateDrafts",
+    "InvalidTransition",
     "LockHeld",
+    "LoginFailed",
     "LoginRequired",
+    "NotOnScreen",
     "PortalError",
+    "PortalRejected",
     "PortalUnreachable",
     "ProfileTextNotFound",
     "ReadBackMismatch",
@@ -41,6 +57,7 @@ __all__ = [
     "SettingsError",
     "SubmissionNotConfirmed",
     "TransientPortalError",
+    "from_browser",
 ]
 
 
@@ -48,6 +65,11 @@ class BeianError(Exception):
     """Base of every error this tool raises on purpose; ``exit_code`` is what the CLI exits with."""
 
     exit_code: ClassVar[ExitCode] = ExitCode.FAILED
+
+    @property
+    def kind(self) -> str:
+        """How results and reports name the error (``RunError.kind``)."""
+        return type(self).__name__
 
 
 class SettingsError(BeianError):
@@ -58,8 +80,20 @@ class LockHeld(BeianError):
     exit_code = ExitCode.LOCKED
 
 
+class InvalidTransition(BeianError):
+    """A caller asked for a transition the state machine forbids (a bug in the caller, not the portal)."""
+
+
 class PortalError(BeianError):
     """Something about the portal or the conversation with it went wrong."""
+
+
+class BrowserError(PortalError):
+    """Playwright gave up: a browser failure, or an ``expect`` that ran out of time (see ``from_browser``)."""
+
+    @property
+    def kind(self) -> str:
+        return "browser"
 
 
 class TransientPortalError(PortalError):
@@ -109,6 +143,22 @@ class ProfileTextNotFound(PortalError):
         super().__init__(f"profile text {key!r} ({text!r}) not found on the page; check the portal profile")
 
 
+class NotOnScreen(PortalError):
+    """A label, option, row or tree node the bundle names is not on the page (or not uniquely)."""
+
+
+class PortalRejected(PortalError):
+    """The portal refused a write with a message meant for the person filling in (e.g. a missing field)."""
+
+    def __init__(self, message: str, datas: Any = None) -> None:
+        super().__init__(message)
+        self.datas = datas
+
+
+class LoginFailed(PortalRejected):
+    """The portal refused the account or password."""
+
+
 class AlreadySubmitted(PortalError):
     """Not a failure: the portal (or the ledger) shows this filing as submitted; nothing is sent again."""
 
@@ -123,3 +173,22 @@ class AmbiguousSubmission(PortalError):
 
 class SubmissionNotConfirmed(PortalError):
     exit_code = ExitCode.NEEDS_PERSON
+
+
+class DuplicateDrafts(PortalError):
+    """草稿箱 holds two or more drafts with the filing's name: which one is right is a person's call."""
+
+    exit_code = ExitCode.NEEDS_PERSON
+
+
+def from_browser(exc: BeianError | PlaywrightError | AssertionError) -> BeianError:
+    """The error tree's view of what Playwright raised; errors already in the tree pass through.
+
+    ``AssertionError`` comes from ``expect``: the page never showed what it should in time. Playwright's
+    ``TimeoutError`` is an ``Error``. Only the first line of the message is kept: the rest is Playwright's
+    call log, which may quote what was typed.
+    """
+    if isinstance(exc, BeianError):
+        return exc
+    text = str(exc)
+    return BrowserError(text.splitlines()[0] if text else type(exc).__name__)

@@ -11,7 +11,7 @@ from playwright.sync_api import Browser
 
 from bench.bundles import BENCH_ACCOUNTS
 from bench.phases import AgentProbe, step_phases
-from fixtures.mock_portal.seed import DEMO_PASSWORD
+from fixtures.mock_portal import DEMO_PASSWORD
 
 __all__ = ["agent_available", "agent_batch", "agent_settings", "file_agent", "file_agent_notrace"]
 

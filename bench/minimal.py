@@ -17,8 +17,8 @@ from playwright.sync_api import Browser, Locator, Page, sync_playwright
 
 from agent.run.browser import launch_options
 from bench.bundles import read_bundle
+from fixtures.mock_portal import DEMO_PASSWORD
 from fixtures.mock_portal.fields import STEP1_SECTIONS, STEP2_SECTIONS, STEP3B_SECTIONS
-from fixtures.mock_portal.seed import DEMO_PASSWORD
 
 __all__ = ["file_minimal"]
 

@@ -15,18 +15,17 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import structlog
-from playwright.sync_api import Browser
 
 from agent.batch.lock import RunLock
 from agent.batch.plan import BatchItem, Outcome, discover_bundles, plan_batch
 from agent.batch.scheduler import BatchObserver, BatchOptions, BrowserFactory, Runner, Scheduler
+from agent.bundle import Bundle, BundleInvalid
 from agent.errors import SettingsError
 from agent.exit_codes import ExitCode
 from agent.profile import PortalProfile
@@ -42,7 +41,6 @@ __all__ = [
     "BrowserFactory",
     "Runner",
     "batch_exit_code",
-    "launch_chromium",
     "run_batch",
 ]
 
@@ -86,12 +84,6 @@ def batch_exit_code(items: Sequence[BatchItem], *, interrupted: bool = False) ->
     return ExitCode.OK if all(item.ok for item in items) else ExitCode.FAILED
 
 
-def launch_chromium(settings: Settings) -> AbstractContextManager[Browser]:
-    """One Playwright instance and browser for the calling thread."""
-    b = settings.browser
-    return launched(headless=b.headless, executable=b.executable, slow_mo_ms=b.slow_mo_ms)
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -102,15 +94,17 @@ def run_batch(
     options: BatchOptions,
     *,
     runner: Runner = run_bundle,
-    browsers: BrowserFactory = launch_chromium,
+    browsers: BrowserFactory = launched,
     observer: BatchObserver | None = None,
     profile: PortalProfile | None = None,
     stop: threading.Event | None = None,
     command: str = "batch",
+    loaded: Mapping[Path, Bundle | BundleInvalid] | None = None,
 ) -> BatchReport:
     """Validate, plan and run every bundle under ``paths``; raises ``LockHeld`` if a run holds the lock.
 
     ``stop`` (set from a signal handler) lets the bundles in flight finish and starts no new one.
+    ``loaded``: the bundles already read (``load_bundles``), so none is parsed twice.
     """
     bundle_dirs = discover_bundles(paths)
     if not bundle_dirs:
@@ -119,7 +113,13 @@ def run_batch(
     with RunLock(settings.lock_path, command=command):
         ledger = Ledger(settings.ledger_path)
         plan = plan_batch(
-            bundle_dirs, settings, ledger, until=options.until, profile=profile, recheck=options.recheck
+            bundle_dirs,
+            settings,
+            ledger,
+            until=options.until,
+            profile=profile,
+            recheck=options.recheck,
+            loaded=loaded,
         )
         run_id = ledger.begin_run(command)
         started, clock = _now(), time.monotonic()

@@ -7,7 +7,7 @@ the ones left to run by portal account, since the portal keeps one session per e
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -29,6 +29,7 @@ __all__ = [
     "account_key",
     "discover_bundles",
     "ledger_decision",
+    "load_bundles",
     "plan_batch",
 ]
 
@@ -196,6 +197,19 @@ def _duplicates_check(bundle: Bundle, seen: dict[tuple[str, str], str]) -> str |
     return None
 
 
+def load_bundles(
+    bundle_dirs: Sequence[Path], profile: PortalProfile | None
+) -> dict[Path, Bundle | BundleInvalid]:
+    """Each bundle read and validated once: the plan, a rehearsal and the runs all use these."""
+    loaded: dict[Path, Bundle | BundleInvalid] = {}
+    for directory in bundle_dirs:
+        try:
+            loaded[directory] = load_bundle(directory, profile)
+        except BundleInvalid as exc:
+            loaded[directory] = exc
+    return loaded
+
+
 def plan_batch(
     bundle_dirs: Sequence[Path],
     settings: Settings,
@@ -204,7 +218,9 @@ def plan_batch(
     until: Until,
     profile: PortalProfile | None = None,
     recheck: bool = False,
+    loaded: Mapping[Path, Bundle | BundleInvalid] | None = None,
 ) -> BatchPlan:
+    """``loaded``: bundles already read (``load_bundles``); the others are read here."""
     decided: list[BatchItem] = []
     groups: dict[str, list[Bundle]] = {}
     order: list[str] = []
@@ -212,11 +228,11 @@ def plan_batch(
     for directory in bundle_dirs:
         key = bundle_key_for(directory)
         order.append(key)
-        try:
-            bundle = load_bundle(directory, profile)
-        except BundleInvalid as exc:
-            decided.append(_invalid(key, exc.errors))
+        found = (loaded or {}).get(directory) or load_bundles([directory], profile)[directory]
+        if isinstance(found, BundleInvalid):
+            decided.append(_invalid(key, found.errors))
             continue
+        bundle = found
         problem = _duplicates_check(bundle, algorithms)
         if problem is None:
             try:

@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
 import structlog
@@ -35,7 +34,8 @@ _log = structlog.get_logger(__name__)
 class Runner(Protocol):
     def __call__(
         self,
-        bundle_dir: Path,
+        bundle: Bundle,
+        /,
         settings: Settings,
         options: RunOptions,
         *,
@@ -181,7 +181,7 @@ class Scheduler:
         with structlog.contextvars.bound_contextvars(bundle=str(bundle.directory), account=bundle.account):
             try:
                 result = self.runner(
-                    bundle.directory,
+                    bundle,
                     self.settings,
                     RunOptions(until=self.options.until),
                     ledger=self.ledger,

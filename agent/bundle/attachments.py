@@ -6,10 +6,9 @@ not its name: a renamed Word file is caught here rather than by a failed upload.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-__all__ = ["MAX_BYTES", "PDF_MAGIC", "attachment_problem", "file_sha256", "resolve_attachment"]
+__all__ = ["MAX_BYTES", "PDF_MAGIC", "attachment_problem", "resolve_attachment"]
 
 MAX_BYTES = 20 * 1024 * 1024
 PDF_MAGIC = b"%PDF-"
@@ -68,11 +67,3 @@ def attachment_problem(directory: Path, relative: str) -> str | None:
             f"'{relative}' is not a PDF (its content does not start with %PDF-) — export the document as PDF"
         )
     return None
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -11,6 +11,7 @@ import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,11 @@ class Bundle:
 
     def content_hash(self) -> str:
         """sha256 over filing.toml and every attachment's bytes: equal bundles hash equal, anywhere."""
+        return self._content_hash
+
+    @cached_property
+    def _content_hash(self) -> str:
+        # Computed once per loaded bundle: a batch asks for it while planning, running and reporting.
         digest = hashlib.sha256()
         digest.update(b"filing.toml\0%d\0" % len(self.source) + self.source)
         for relative in sorted(

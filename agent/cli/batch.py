@@ -16,9 +16,10 @@ import typer
 from rich.console import Console
 
 from agent.batch.entry import BatchObserver, BatchOptions, BatchReport, run_batch
-from agent.batch.plan import discover_bundles
+from agent.batch.plan import discover_bundles, load_bundles
 from agent.batch.report import LogProgress, RichProgress, print_summary, report_document, write_reports
-from agent.bundle import Bundle, BundleInvalid, load_bundle
+from agent.bundle import Bundle
+from agent.cli.options import ConfigOption, JsonOption, PortalUrlOption, StateDirOption
 from agent.errors import BeianError, LockHeld
 from agent.exit_codes import ExitCode
 from agent.logging import configure_logging
@@ -26,14 +27,6 @@ from agent.result import Until
 from agent.settings import Settings, load_settings
 
 __all__ = ["batch", "register"]
-
-ConfigOption = Annotated[
-    Path | None, typer.Option("--config", help="Config file (default: ./beian-agent.toml if present).")
-]
-StateDirOption = Annotated[
-    Path | None, typer.Option("--state-dir", help="Where the ledger, sessions and the run lock live.")
-]
-PortalUrlOption = Annotated[str | None, typer.Option("--portal-url", help="The portal's base URL.")]
 
 
 def _fail(message: str, code: ExitCode) -> typer.Exit:
@@ -56,16 +49,6 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-def _valid_bundles(paths: list[Path]) -> list[Bundle]:
-    bundles = []
-    for directory in discover_bundles(paths):
-        try:
-            bundles.append(load_bundle(directory))
-        except BundleInvalid:
-            continue  # reported by the batch itself
-    return bundles
 
 
 def _observer(stack: ExitStack) -> BatchObserver:
@@ -97,9 +80,7 @@ def batch(
     until: Annotated[Until, typer.Option("--until", help="Stop at the draft or the confirmation page.")] = (
         Until.CONFIRM
     ),
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the JSON report instead of the table.")
-    ] = False,
+    as_json: JsonOption = False,
     report_dir: Annotated[
         Path | None,
         typer.Option("--report", help="Directory for report.json and report.html (default: in evidence)."),
@@ -137,15 +118,17 @@ def batch(
     try:
         with ExitStack() as stack:
             run_settings: Settings = settings
+            loaded = None
             if mock:
                 from agent.run.rehearsal import mock_rehearsal
 
-                run_settings = stack.enter_context(
-                    mock_rehearsal(_valid_bundles(paths), settings, state_dir=state_dir)
-                )
+                # Read once: the rehearsal provisions the valid ones, the batch plans and runs the same.
+                loaded = load_bundles(discover_bundles(paths), None)
+                valid = [b for b in loaded.values() if isinstance(b, Bundle)]
+                run_settings = stack.enter_context(mock_rehearsal(valid, settings, state_dir=state_dir))
             observer = _observer(stack)
             with _sigterm_as_interrupt():
-                report = run_batch(paths, run_settings, options, observer=observer)
+                report = run_batch(paths, run_settings, options, observer=observer, loaded=loaded)
             stack.close()  # the progress bar is gone before the summary prints
     except LockHeld as exc:
         raise _fail(f"{exc}; this run did nothing", ExitCode.LOCKED) from None

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from playwright.sync_api import Error as PlaywrightError
 
+from agent.cli.options import ConfigOption, PortalUrlOption
 from agent.errors import BeianError, SettingsError
 from agent.exit_codes import ExitCode
 from agent.logging import configure_logging
@@ -30,10 +30,8 @@ def login(
         str | None,
         typer.Option("--account", help="The configured account to log in as (default: the only one)."),
     ] = None,
-    portal_url: Annotated[str | None, typer.Option("--portal-url", help="The portal's base URL.")] = None,
-    config: Annotated[
-        Path | None, typer.Option("--config", help="Config file (default: ./beian-agent.toml if present).")
-    ] = None,
+    portal_url: PortalUrlOption = None,
+    config: ConfigOption = None,
     timeout_s: Annotated[
         float, typer.Option("--timeout-s", min=1, help="How long to wait for the login, in seconds.")
     ] = 300,

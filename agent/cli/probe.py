@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from playwright.sync_api import Error as PlaywrightError
 
+from agent.cli.options import ConfigOption, JsonOption, PortalUrlOption
 from agent.errors import BeianError, SettingsError
 from agent.exit_codes import ExitCode
 from agent.logging import configure_logging
@@ -57,15 +57,13 @@ def human(report: ProbeReport) -> str:
 
 
 def probe(
-    portal_url: Annotated[str | None, typer.Option("--portal-url", help="The portal's base URL.")] = None,
+    portal_url: PortalUrlOption = None,
     account: Annotated[
         str | None,
         typer.Option("--account", help="The configured account to look as (default: the only one)."),
     ] = None,
-    config: Annotated[
-        Path | None, typer.Option("--config", help="Config file (default: ./beian-agent.toml if present).")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Visit every page without writing anything and list each profile text not found on screen.
 

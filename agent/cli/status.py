@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from agent.cli.batch import ConfigOption, StateDirOption
+from agent.cli.options import ConfigOption, JsonOption, StateDirOption
 from agent.errors import BeianError
 from agent.exit_codes import ExitCode
 from agent.redact import redact
@@ -87,9 +87,7 @@ def _print_tables(document: dict[str, Any]) -> None:
 
 
 def status(
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON document instead of tables.")
-    ] = False,
+    as_json: JsonOption = False,
     config: ConfigOption = None,
     state_dir: StateDirOption = None,
 ) -> None:

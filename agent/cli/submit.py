@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from agent.bundle import BundleInvalid, load_bundle
+from agent.bundle import Bundle, BundleInvalid, load_bundle
+from agent.cli.options import ConfigOption, JsonOption, PortalUrlOption
 from agent.errors import SettingsError
 from agent.exit_codes import ExitCode
 from agent.logging import configure_logging
@@ -60,18 +60,16 @@ def submit(
             help="The operator attests that the content is true and valid; required with --submit.",
         ),
     ] = False,
-    portal_url: Annotated[str | None, typer.Option("--portal-url", help="The portal's base URL.")] = None,
+    portal_url: PortalUrlOption = None,
     headed: Annotated[bool, typer.Option("--headed", help="Show the browser window.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
+    as_json: JsonOption = False,
     mock: Annotated[
         bool,
         typer.Option(
             "--mock", help="Rehearse against the embedded mock portal; nothing reaches the real one."
         ),
     ] = False,
-    config: Annotated[
-        Path | None, typer.Option("--config", help="Config file (default: ./beian-agent.toml if present).")
-    ] = None,
+    config: ConfigOption = None,
 ) -> None:
     """File one bundle: log in, fill and check every step, save to 草稿箱, stop at 确认提交.
 
@@ -95,23 +93,23 @@ def submit(
         until=until, submit=do_submit, confirm_truthful=confirm_truthful, headed=headed or None
     )
     with ExitStack() as stack:
+        target = _loaded(bundle, settings)
         if mock:
-            settings = stack.enter_context(_rehearsal(bundle, settings))
-        result = run_bundle(bundle, settings, options)
+            from agent.run.rehearsal import mock_rehearsal
+
+            valid = [target] if isinstance(target, Bundle) else []
+            settings = stack.enter_context(mock_rehearsal(valid, settings))
+        result = run_bundle(target, settings, options)
     typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2) if as_json else _human(result))
     raise typer.Exit(int(result.exit_code))
 
 
-@contextmanager
-def _rehearsal(bundle: Path, settings: Settings) -> Iterator[Settings]:
-    from agent.run.rehearsal import mock_rehearsal
-
+def _loaded(directory: Path, settings: Settings) -> Bundle | Path:
+    """The bundle, read once for the whole command; its directory when invalid (the run reports why)."""
     try:
-        loaded = [load_bundle(bundle, settings.profile())]
+        return load_bundle(directory, settings.profile())
     except BundleInvalid:
-        loaded = []  # run_bundle reports every problem of the bundle itself
-    with mock_rehearsal(loaded, settings) as rehearsal:
-        yield rehearsal
+        return directory
 
 
 def register(app: typer.Typer) -> None:

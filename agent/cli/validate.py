@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from agent.bundle import BundleError, BundleInvalid, load_bundle
+from agent.cli.options import JsonOption
 from agent.exit_codes import ExitCode
 from agent.profile import PortalProfile, ProfileError, load_profile
 
@@ -38,7 +39,7 @@ def _human(entry: dict[str, Any]) -> str:
 
 def validate(
     bundles: Annotated[list[Path], typer.Argument(help="Bundle directories, each holding a filing.toml.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document instead of text.")] = False,
+    as_json: JsonOption = False,
     profile_path: Annotated[
         Path | None,
         typer.Option("--profile", help="A portal profile override (TOML) for the option vocabularies."),

@@ -10,6 +10,8 @@ from typing import Any
 
 from playwright.sync_api import Browser, sync_playwright
 
+from agent.settings import Settings
+
 __all__ = ["CHROMIUM_ARGS", "find_chromium", "launch_options", "launched"]
 
 # Without the background-networking flags Chromium keeps dialling out, which a closed network refuses.
@@ -47,22 +49,22 @@ def launch_options(*, headless: bool = True, executable: Path | None = None) -> 
 
 @contextmanager
 def launched(
-    *,
-    headless: bool = True,
-    executable: Path | None = None,
-    slow_mo_ms: int = 0,
-    given: Browser | None = None,
+    settings: Settings, *, headed: bool | None = None, given: Browser | None = None
 ) -> Iterator[Browser]:
-    """A Chromium for the calling thread: ``given`` as it is, or one launched here and closed after.
+    """A Chromium for the calling thread, as ``[browser]`` says: ``given`` as it is, or one launched here
+    and closed after. ``headed``: None keeps the settings' choice.
 
     The Playwright sync API belongs to the thread that started it, so each thread launches its own.
+    Every command (submit, batch, probe, login) launches through here.
     """
     if given is not None:
         yield given
         return
+    b = settings.browser
+    headless = b.headless if headed is None else not headed
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            **launch_options(headless=headless, executable=executable), slow_mo=slow_mo_ms or None
+            **launch_options(headless=headless, executable=b.executable), slow_mo=b.slow_mo_ms or None
         )
         try:
             yield browser

@@ -4,45 +4,35 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, TypeVar
-
-import structlog
+from typing import TypeVar
 
 from agent import progress
 from agent.bundle import Bundle, FormEntry, label_of
 from agent.bundle.models import TechnicalService
 from agent.errors import (
     AmbiguousSubmission,
-    BeianError,
+    DuplicateDrafts,
     ReadBackMismatch,
     SubmissionNotConfirmed,
     TransientPortalError,
 )
-from agent.exit_codes import ExitCode
 from agent.progress import Stage
-from agent.result import RunError, RunResult, RunStatus, Until
+from agent.result import RunError, RunStatus, Until
 from agent.run.arrival import arrive
+from agent.run.context import RunContext
+from agent.run.decide import CREATING, Action, ProfileStatuses, decide
+from agent.run.outcome import FilingOutcome
 from agent.run.retry import transient_retry
-from agent.state import session_store
-from agent.state.ledger import Checkpoint, Ledger, Status
-from flows.pages.base import PageContext
+from agent.state.ledger import Checkpoint, Status
 from flows.pages.entity import EntityPage, display_text
-from flows.pages.filings import FilingRow, FilingsPage
+from flows.pages.filings import FilingsPage
 from flows.pages.products import ProductsPage
 from flows.pages.shell import Shell
 from flows.pages.wizard import FieldReadBack, WizardPage
 
-if TYPE_CHECKING:
-    from agent.run.evidence import EvidenceDir
-    from agent.run.runner import RunOptions
-    from agent.run.trace import TraceRecorder
-    from agent.settings import Settings
-
-__all__ = ["DuplicateDrafts", "FilingFlow"]
+__all__ = ["FilingFlow"]
 
 T = TypeVar("T")
-_log = structlog.get_logger(__name__)
-_CREATING = "creating"  # draft_ref while 新增备案 may have made a draft that has no name yet
 _STEP2 = (
     ("algorithm_data", "algorithm.data"),
     ("algorithm_model", "algorithm.model"),
@@ -58,34 +48,22 @@ _ENTITY = (
 )
 
 
-class DuplicateDrafts(BeianError):
-    exit_code = ExitCode.NEEDS_PERSON
-
-
 class FilingFlow:
-    def __init__(
-        self,
-        bundle: Bundle,
-        settings: Settings,
-        options: RunOptions,
-        ctx: PageContext,
-        ledger: Ledger,
-        run_id: str,
-        key: str,
-        evidence: EvidenceDir,
-        result: RunResult,
-        trace: TraceRecorder,
-    ) -> None:
-        self.bundle, self.settings, self.options, self.ctx = bundle, settings, options, ctx
-        self.ledger, self.run_id, self.key = ledger, run_id, key
-        self.evidence, self.result, self.trace = evidence, result, trace
-        self.profile = ctx.profile
-        self.shell = Shell(ctx)
-        self.name = bundle.filing.algorithm.name
-        self.hash = bundle.content_hash()
+    """The new filing (新增备案), from arrival to 确认提交 (and 提交 when the operator asked for it)."""
+
+    def __init__(self, run: RunContext) -> None:
+        self.bundle: Bundle = run.bundle
+        self.settings, self.options, self.ctx = run.settings, run.options, run.page
+        self.ledger, self.run_id, self.key = run.ledger, run.run_id, run.bundle_key
+        self.evidence, self.trace = run.evidence, run.trace
+        self.outcome = FilingOutcome()
+        self.profile = self.ctx.profile
+        self.shell = Shell(self.ctx)
+        self.name = self.bundle.filing.algorithm.name
+        self.hash = self.bundle.content_hash()
         self.entity_done = False
         self.products_done = False
-        self.log = _log.bind(bundle=bundle.directory.name, account=bundle.account, run_id=run_id)
+        self.log = run.logger
 
     # -- bookkeeping -----------------------------------------------------------------------------
     def _checkpoint(self, checkpoint: str, status: Status, **fields: str | None) -> None:
@@ -99,7 +77,7 @@ class FilingFlow:
             algorithm_name=self.name,
             **fields,
         )
-        self.result.step_reached = checkpoint
+        self.outcome.step_reached = checkpoint
         self.log.info("checkpoint", checkpoint=checkpoint, status=status.value)
 
     def _screenshot(self, step: str, *, personal: bool = False) -> None:
@@ -112,13 +90,9 @@ class FilingFlow:
         progress.action(what)
         return transient_retry(self.settings.retry, what)(action)
 
-    def forget_session(self) -> None:
-        account = self.settings.account(self.bundle.account)
-        if account is not None and account.session_file is not None:
-            session_store.clear(account.session_file)
-
     # -- the run ---------------------------------------------------------------------------------
-    def run(self) -> None:
+    def run(self) -> FilingOutcome:
+        """File the bundle; may be called again (after a new login) and picks up where it stopped."""
         self._arrive()
         if self.bundle.filing.entity is not None and not self.entity_done:
             self._entity()
@@ -126,6 +100,7 @@ class FilingFlow:
             self._products()
         self.trace.resume()
         self._filing()
+        return self.outcome
 
     def _arrive(self) -> None:
         progress.stage_started(Stage.LOGIN)
@@ -149,7 +124,7 @@ class FilingFlow:
             for _, entries in sections:
                 for entry in entries:
                     if entry.path in shown and shown[entry.path] != display_text(entry.value, sep):
-                        self.result.warnings.append(
+                        self.outcome.warnings.append(
                             RunError(
                                 "主体信息 on the portal differs from the bundle",
                                 entry.path,
@@ -196,44 +171,33 @@ class FilingFlow:
     def _filing(self) -> None:
         self.shell.open_entry("home_filings")
         filings = FilingsPage(self.ctx)
-        rows = filings.rows()
         entry = self.ledger.get(self.key)
-        mine = [r for r in rows if r.name == self.name]
-        draft = self.profile.message("status_draft")
-        if any(r.status != draft for r in mine):
-            self._already_submitted(entry is not None and entry.status is Status.SUBMITTING)
+        statuses = ProfileStatuses(self.profile.message("status_draft"), self.profile.message("empty_value"))
+        decision = decide(filings.rows(), entry, self.name, statuses)
+        self.log.info("filing_decision", action=decision.action.value)
+        if decision.action in (Action.ALREADY_SUBMITTED, Action.SUBMITTED):
+            self._already_submitted(decision.action is Action.SUBMITTED)
             return
-        if entry is not None and entry.status is Status.SUBMITTING:
+        if decision.release_submitting:
             # The portal still lists it as a draft: the earlier 提交 did not go through.
             self.ledger.release(
                 self.key, self.run_id, "portal lists the filing as a draft after an unclear 提交"
             )
-        drafts = [r for r in mine if r.status == draft]
-        if len(drafts) > 1:
+        if decision.action is Action.DUPLICATE_DRAFTS:
             raise DuplicateDrafts(
-                f"草稿箱 holds {len(drafts)} drafts named {self.name!r}; delete all but one"
+                f"草稿箱 holds {decision.drafts} drafts named {self.name!r}; delete all but one"
             )
-        if drafts:
+        if decision.draft_name is not None:
             filings.open_drafts()
-            filings.continue_draft(self.name)
-        elif entry is not None and entry.draft_ref == _CREATING and (orphan := self._unnamed(rows, draft)):
-            filings.open_drafts()
-            filings.continue_draft(orphan.name)
+            filings.continue_draft(decision.draft_name)
         else:
-            self._checkpoint("creating", Status.RUNNING, draft_ref=_CREATING)
+            self._checkpoint("creating", Status.RUNNING, draft_ref=CREATING)
             filings.new_filing()
         self._wizard(entry is not None and entry.content_hash == self.hash)
 
-    def _unnamed(self, rows: list[FilingRow], draft: str) -> FilingRow | None:
-        empty = self.profile.message("empty_value")
-        unnamed = [r for r in rows if r.status == draft and r.name in ("", empty)]
-        return unnamed[0] if len(unnamed) == 1 else None
-
-    def _already_submitted(self, was_submitting: bool) -> None:
-        status = Status.SUBMITTED if was_submitting else Status.ALREADY_SUBMITTED
-        self._checkpoint(Checkpoint.SUBMITTED, status)
-        self.result.status = RunStatus.SUBMITTED if was_submitting else RunStatus.ALREADY_SUBMITTED
-        self.result.exit_code = ExitCode.OK
+    def _already_submitted(self, by_us: bool) -> None:
+        self._checkpoint(Checkpoint.SUBMITTED, Status.SUBMITTED if by_us else Status.ALREADY_SUBMITTED)
+        self.outcome.status = RunStatus.SUBMITTED if by_us else RunStatus.ALREADY_SUBMITTED
         self.log.info("already_submitted")
 
     def _wizard(self, same_bundle: bool) -> None:
@@ -255,7 +219,7 @@ class FilingFlow:
             self._screenshot(f"step{step}")
             progress.stage_done(Stage(f"step{step}"))
             if step == 3 and self.options.until is Until.DRAFT:
-                self.result.status, self.result.exit_code = RunStatus.SAVED, ExitCode.OK
+                self.outcome.status = RunStatus.SAVED
                 return
             self._next(wizard, step)
             step += 1
@@ -290,7 +254,7 @@ class FilingFlow:
 
     def _read_back_failed(self, wrong: list[FieldReadBack]) -> None:
         for w in wrong:
-            self.result.errors.append(
+            self.outcome.read_back_errors.append(
                 RunError(
                     f"the page shows {w.actual!r}, the bundle says {w.expected!r}",
                     w.path,
@@ -329,7 +293,7 @@ class FilingFlow:
             self._read_back_failed(wrong)
         self._checkpoint(Checkpoint.CONFIRM, Status.READY, draft_ref=self.name)
         self._screenshot("confirm")
-        self.result.status, self.result.exit_code = RunStatus.READY, ExitCode.OK
+        self.outcome.status = RunStatus.READY
         progress.stage_done(Stage.STEP4)
         if self.options.submit:
             self._submit(wizard)
@@ -351,7 +315,7 @@ class FilingFlow:
         rows = [r for r in FilingsPage(self.ctx).rows() if r.name == self.name]
         if any(r.status != self.profile.message("status_draft") for r in rows):
             self._checkpoint(Checkpoint.SUBMITTED, Status.SUBMITTED)
-            self.result.status = RunStatus.SUBMITTED
+            self.outcome.status = RunStatus.SUBMITTED
             self._screenshot("submitted")
             progress.stage_done(Stage.SUBMIT)
             return

@@ -8,7 +8,6 @@ is written 0600 to the account's ``session_file`` (``agent.state.session_store``
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from contextlib import AbstractContextManager
 from pathlib import Path
 
 import structlog
@@ -40,10 +39,6 @@ def unattended_reason(env: Mapping[str, str], *, stdin_tty: bool, platform: str)
     return None
 
 
-def _launched(settings: Settings, headless: bool, given: Browser | None) -> AbstractContextManager[Browser]:
-    return launched(headless=headless, executable=settings.browser.executable, given=given)
-
-
 def manual_login(
     settings: Settings,
     account_name: str,
@@ -62,7 +57,7 @@ def manual_login(
     if account.session_file is None:
         raise SettingsError(f"account {account_name!r} has no session_file")
     profile = settings.profile()
-    with _launched(settings, headless, browser) as live:
+    with launched(settings, headed=not headless, given=browser) as live:
         _log.info("login_browser", account=account_name, browser_version=live.version, headless=headless)
         context = open_context(live, settings, account_name)
         try:

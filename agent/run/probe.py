@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -282,17 +281,12 @@ class _Walk:
         self.check(name, wait=False)
 
 
-def _launched(settings: Settings, given: Browser | None) -> AbstractContextManager[Browser]:
-    b = settings.browser
-    return launched(headless=b.headless, executable=b.executable, given=given)
-
-
 def run_probe(settings: Settings, account_name: str, *, browser: Browser | None = None) -> ProbeReport:
     """Walk the portal as ``account_name``; raises ``LoginRequired``/``PortalUnreachable`` (exit 3/4)."""
     profile = settings.profile()
     check_profile(profile)
     report = ProbeReport(account=account_name, portal_url=settings.portal.base_url)
-    with _launched(settings, browser) as live:
+    with launched(settings, given=browser) as live:
         report.browser_version = live.version
         _log.info("probe_started", account=account_name, browser_version=live.version)
         context = open_context(live, settings, account_name)

@@ -3,13 +3,14 @@
 The run is idempotent: it always starts from the home page, finds the filing by 算法名称 (continuing
 its draft, or learning it was already submitted) and works forward, so a run killed at any moment and
 started again ends where an uninterrupted run would. 提交 happens only with both operator flags, once.
+
+The runner owns the browser, the session and the ``RunResult``; a plan (``agent.run.plans``) does the
+filing and hands back its ``FilingOutcome``.
 """
 
 from __future__ import annotations
 
 import time
-from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from pathlib import Path
 
 import structlog
@@ -19,16 +20,26 @@ from structlog.contextvars import bound_contextvars
 
 from agent import progress
 from agent.bundle import Bundle, BundleInvalid, load_bundle
-from agent.errors import BeianError, LoginRequired, SessionExpired
+from agent.errors import (
+    BeianError,
+    BrowserError,
+    LoginRequired,
+    ReadBackMismatch,
+    SessionExpired,
+    from_browser,
+)
 from agent.exit_codes import ExitCode
 from agent.logging import close_run_log, open_run_log
-from agent.result import RunError, RunResult, RunStatus, Until
+from agent.result import RunError, RunResult, RunStatus
 from agent.run.arrival import open_context, open_portal, page_context
 from agent.run.browser import launched
+from agent.run.context import RunContext, RunOptions
 from agent.run.evidence import EvidenceDir
-from agent.run.filing_flow import FilingFlow
+from agent.run.outcome import FilingOutcome
+from agent.run.plans import NEW_FILING, Filing, FilingPlan
 from agent.run.trace import TraceRecorder
 from agent.settings import Settings
+from agent.state import session_store
 from agent.state.ledger import Ledger, Status, bundle_key_for
 
 __all__ = ["RunOptions", "run_bundle"]
@@ -37,43 +48,29 @@ _log = structlog.get_logger(__name__)
 _SESSION_RETRIES = 3
 
 
-@dataclass(frozen=True)
-class RunOptions:
-    until: Until = Until.CONFIRM
-    # Submission needs both: the operator asks for it and attests the content is true (CLI flags only).
-    submit: bool = False
-    confirm_truthful: bool = False
-    headed: bool | None = None  # None: as the settings say
-
-
-def _browser(
-    settings: Settings, options: RunOptions, given: Browser | None
-) -> AbstractContextManager[Browser]:
-    headless = settings.browser.headless if options.headed is None else not options.headed
-    b = settings.browser
-    return launched(headless=headless, executable=b.executable, slow_mo_ms=b.slow_mo_ms, given=given)
-
-
 def run_bundle(
-    bundle_dir: Path,
+    target: Bundle | Path,
     settings: Settings,
     options: RunOptions,
     *,
     ledger: Ledger | None = None,
     run_id: str | None = None,
     browser: Browser | None = None,
+    plan: FilingPlan = NEW_FILING,
 ) -> RunResult:
     """File one bundle and return how it ended; never raises for portal or bundle problems.
 
+    ``target``: the loaded ``Bundle`` (loaded once per run by the caller), or, for callers that only
+    have a path, its directory: it is loaded here and an invalid bundle becomes a failed result.
     ``browser``: a launched Chromium to open a fresh context in (batch workers share one per thread);
     None launches one for this run. ``ledger``/``run_id``: None opens the settings' ledger and begins
     a run of its own.
     """
     started = time.monotonic()
-    result = RunResult(bundle=str(bundle_dir), status=RunStatus.FAILED, exit_code=ExitCode.FAILED)
-    profile = settings.profile()
+    shown = str(target.directory if isinstance(target, Bundle) else target)
+    result = RunResult(bundle=shown, status=RunStatus.FAILED, exit_code=ExitCode.FAILED)
     try:
-        bundle = load_bundle(bundle_dir, profile)
+        bundle = target if isinstance(target, Bundle) else load_bundle(target, settings.profile())
     except BundleInvalid as exc:
         result.errors = [RunError(e.message, e.path, e.label, "invalid") for e in exc.errors]
         return _finish(result, started)
@@ -81,7 +78,7 @@ def run_bundle(
     own_ledger = ledger is None
     ledger = ledger if ledger is not None else Ledger(settings.ledger_path)
     run_id = run_id if run_id is not None else ledger.begin_run("submit")
-    key = bundle_key_for(bundle_dir)
+    key = bundle_key_for(bundle.directory if isinstance(target, Bundle) else target)
     entry = ledger.get(key)
     if entry is not None and entry.status in (Status.SUBMITTED, Status.ALREADY_SUBMITTED):
         result.status, result.exit_code = RunStatus.ALREADY_SUBMITTED, ExitCode.OK
@@ -93,31 +90,56 @@ def run_bundle(
         bundle=bundle.directory.name, account=bundle.account, run_id=run_id, evidence=evidence.path.name
     )
     open_run_log(evidence.path.name, evidence.log_path)
+    outcome = FilingOutcome()
+    failure: BeianError | None = None
     try:
-        with bound_contextvars(evidence=evidence.path.name), _browser(settings, options, browser) as live:
+        with (
+            bound_contextvars(evidence=evidence.path.name),
+            launched(settings, headed=options.headed, given=browser) as live,
+        ):
             result.browser_version = live.version
-            _drive(bundle, settings, options, live, ledger, run_id, key, evidence, result)
-    except BeianError as exc:
-        result.errors.append(RunError(str(exc), kind=type(exc).__name__))
-        result.exit_code = exc.exit_code
-        ledger.mark(key, run_id, _failure_status(exc), error=str(exc))
-        progress.stage_failed(str(exc))
-        log.error("run_failed", error=str(exc), error_type=type(exc).__name__)
-    except (PlaywrightError, AssertionError) as exc:
-        # AssertionError: an ``expect`` on the page ran out of time (the page never showed what it should).
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        result.errors.append(RunError(message, kind="browser"))
-        ledger.mark(key, run_id, Status.FAILED, error=message)
-        progress.stage_failed(message)
-        log.error("run_failed", error=message, error_type="browser")
+            outcome = _drive(bundle, settings, options, live, ledger, run_id, key, evidence, log, plan)
+    except _Failed as failed:
+        outcome, failure = failed.outcome, failed.error
+    except (BeianError, PlaywrightError, AssertionError) as exc:
+        failure = from_browser(exc)  # the browser did not start
     finally:
+        if failure is not None:
+            ledger.mark(key, run_id, _failure_status(failure), error=str(failure))
+            progress.stage_failed(str(failure))
+            log.error("run_failed", error=str(failure), error_type=failure.kind)
+        _apply(result, outcome, failure)
         log.info("run_finished", status=result.status.value, step_reached=result.step_reached)
         close_run_log(evidence.path.name)
+        _finish(result, started)
         evidence.write_result(result.to_json())
         evidence.seal()
         if own_ledger:
             ledger.finish_run(run_id, {result.status.value: 1})
-    return _finish(result, started)
+    return result
+
+
+class _Failed(Exception):
+    """Carries the outcome so far past the browser's context managers, with the error that ended it."""
+
+    def __init__(self, outcome: FilingOutcome, error: BeianError):
+        super().__init__(str(error))
+        self.outcome, self.error = outcome, error
+
+
+def _apply(result: RunResult, outcome: FilingOutcome, failure: BeianError | None) -> None:
+    """The one place a filing's outcome (and the error that ended it) becomes the ``RunResult``."""
+    result.status, result.step_reached = outcome.status, outcome.step_reached
+    result.warnings = list(outcome.warnings)
+    result.errors = list(outcome.read_back_errors)
+    result.exit_code = ExitCode.FAILED if outcome.status is RunStatus.FAILED else ExitCode.OK
+    if failure is None:
+        return
+    # A read-back failure is reported as the fields that differ, each once; the exception names the first.
+    if not (isinstance(failure, ReadBackMismatch) and outcome.read_back_errors):
+        result.errors.append(RunError(str(failure), kind=failure.kind))
+    if not isinstance(failure, BrowserError):
+        result.exit_code = failure.exit_code
 
 
 def _failure_status(exc: BeianError) -> Status:
@@ -129,6 +151,12 @@ def _finish(result: RunResult, started: float) -> RunResult:
     return result
 
 
+def _forget_session(settings: Settings, account_name: str) -> None:
+    account = settings.account(account_name)
+    if account.session_file is not None:
+        session_store.clear(account.session_file)
+
+
 def _drive(
     bundle: Bundle,
     settings: Settings,
@@ -138,25 +166,30 @@ def _drive(
     run_id: str,
     key: str,
     evidence: EvidenceDir,
-    result: RunResult,
-) -> None:
+    log: structlog.typing.FilteringBoundLogger,
+    plan: FilingPlan,
+) -> FilingOutcome:
     context = open_context(browser, settings, bundle.account)
     trace = TraceRecorder(context, evidence, settings.browser.trace)
+    filing: Filing | None = None
     try:
         page = context.new_page()
-        ctx = page_context(page, settings)
-        flow = FilingFlow(bundle, settings, options, ctx, ledger, run_id, key, evidence, result, trace)
+        run = RunContext(
+            bundle, settings, options, page_context(page, settings), ledger, run_id, key, evidence, trace, log
+        )
+        filing = plan.start(run)
         for attempt in range(1, _SESSION_RETRIES + 1):
             try:
                 open_portal(page, settings)
-                flow.run()
-                return
+                return filing.run()
             except SessionExpired:
                 if attempt == _SESSION_RETRIES:
                     raise
-                structlog.get_logger(__name__).warning("session_expired_resuming", attempt=attempt)
-                flow.forget_session()
+                log.warning("session_expired_resuming", attempt=attempt)
+                _forget_session(settings, bundle.account)
         raise LoginRequired("the portal kept asking for a new login")
+    except (BeianError, PlaywrightError, AssertionError) as exc:
+        raise _Failed(filing.outcome if filing is not None else FilingOutcome(), from_browser(exc)) from exc
     finally:
         trace.close()
         context.close()

@@ -40,7 +40,7 @@ from typing import Any
 
 import structlog
 
-from agent.errors import AlreadySubmitted, AmbiguousSubmission, BeianError
+from agent.errors import AlreadySubmitted, AmbiguousSubmission, InvalidTransition
 
 __all__ = [
     "STICKY",
@@ -82,10 +82,6 @@ class Checkpoint(StrEnum):
 
 STICKY: frozenset[Status] = frozenset({Status.SUBMITTING, Status.SUBMITTED, Status.ALREADY_SUBMITTED})
 _FIELDS = frozenset({"content_hash", "account", "algorithm_name", "draft_ref", "last_error"})
-
-
-class InvalidTransition(BeianError):
-    """A caller asked for a transition the state machine forbids (a bug in the caller, not the portal)."""
 
 
 @dataclass(frozen=True)

@@ -17,21 +17,13 @@ from typing import Any
 from playwright.sync_api import Locator, Page, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from agent.errors import PortalError, SessionExpired, TransientPortalError
+from agent.errors import PortalRejected, SessionExpired, TransientPortalError
 from agent.profile import PortalProfile
 from flows.widgets import Form, by_role
 
 __all__ = ["PageContext", "PortalPage", "PortalRejected"]
 
 _REFUSAL_POLL_MS = 100
-
-
-class PortalRejected(PortalError):
-    """The portal refused a write with a message meant for the person filling in (e.g. a missing field)."""
-
-    def __init__(self, message: str, datas: Any = None) -> None:
-        super().__init__(message)
-        self.datas = datas
 
 
 @dataclass

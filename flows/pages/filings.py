@@ -58,10 +58,3 @@ class FilingsPage(PortalPage):
         row = self._row(name)
         expect(row).to_have_count(1)
         by_role(row, "button", self.profile.text("continue_draft")).click()
-
-    def delete_draft(self, name: str) -> None:
-        row = self._row(name)
-        expect(row).to_have_count(1)
-        by_role(row, "button", self.profile.text("delete_draft")).click()
-        dialog = self.page.get_by_role("dialog")
-        self.call_portal(lambda: self.button("confirm", dialog).click(), "delete a draft")

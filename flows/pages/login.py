@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from flows.pages.base import PortalPage, PortalRejected
+from agent.errors import LoginFailed, PortalRejected
+from flows.pages.base import PortalPage
 from flows.widgets import FieldSpec
 
 __all__ = ["LoginFailed", "LoginPage"]
-
-
-class LoginFailed(PortalRejected):
-    """The portal refused the account or password."""
 
 
 class LoginPage(PortalPage):

@@ -33,12 +33,6 @@ class Shell(PortalPage):
         self.entry(self.profile.text("home")).click()
         expect(self.entry(self.profile.text("home_filings"))).to_be_visible()
 
-    def open_drafts_from_menu(self) -> None:
-        menu = self.page.locator(self.profile.selector("dropdown_menu")).filter(visible=True)
-        self.page.locator(self.profile.selector("dropdown_trigger")).first.click()
-        expect(menu).to_have_count(1)
-        menu.get_by_text(exact_text(self.profile.text("drafts"))).click()
-
     def entity_name(self) -> str:
         trigger = self.page.locator(self.profile.selector("dropdown_trigger")).first
         return trigger.inner_text().strip()

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator
 
-from agent.profile import PortalProfile
-from flows.widgets import exact_text
-
-__all__ = ["label_value_pairs", "list_rows", "row_with"]
+__all__ = ["label_value_pairs", "list_rows"]
 
 # Header and body may be separate <table>s (Element UI draws them so); columns line up by position.
 _LIST_JS = """
@@ -43,11 +40,6 @@ def list_rows(scope: Locator) -> list[dict[str, str]]:
     """Every body row of the list in ``scope`` as {column heading: cell text}."""
     rows: Any = scope.evaluate(_LIST_JS)
     return [dict(r) for r in rows]
-
-
-def row_with(page: Page, profile: PortalProfile, text: str) -> Locator:
-    """Body rows of any list on the page that hold a cell reading exactly ``text``."""
-    return page.locator(profile.selector("table_row")).filter(has=page.get_by_text(exact_text(text)))
 
 
 def label_value_pairs(scope: Locator) -> list[tuple[str, str]]:

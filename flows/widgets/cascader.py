@@ -10,8 +10,8 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from agent.bundle.fields import Kind
+from agent.errors import NotOnScreen
 from agent.profile import PortalProfile
-from flows.errors import NotOnScreen
 from flows.values import FieldValue, cascader_levels
 from flows.widgets.driver import Control, Marker, SameValue
 from flows.widgets.locate import exact_text

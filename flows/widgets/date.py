@@ -5,8 +5,8 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from agent.bundle.fields import Kind
+from agent.errors import NotOnScreen
 from agent.profile import PortalProfile
-from flows.errors import NotOnScreen
 from flows.values import FieldValue
 from flows.widgets.driver import Control, Marker, SameValue
 

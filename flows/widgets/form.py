@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from playwright.sync_api import Locator, Page, expect
 
 from agent.bundle.fields import Kind
+from agent.errors import NotOnScreen
 from agent.profile import PortalProfile
 from flows import values
-from flows.errors import NotOnScreen
 from flows.values import FieldValue
 from flows.widgets.driver import Control, Driver
 from flows.widgets.locate import form_item

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from agent.bundle.fields import Kind
+from agent.errors import NotOnScreen
 from agent.profile import PortalProfile
-from flows.errors import NotOnScreen
 from flows.values import FieldValue
 from flows.widgets.driver import Control, Marker, SameValue
 from flows.widgets.locate import by_role

@@ -11,8 +11,8 @@ from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from agent.bundle.fields import Kind
+from agent.errors import NotOnScreen
 from agent.profile import PortalProfile
-from flows.errors import NotOnScreen
 from flows.values import FieldValue
 from flows.widgets.driver import Control, Marker, SameValue
 from flows.widgets.locate import exact_text

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Locator, Page, expect
 
+from agent.errors import NotOnScreen
 from agent.profile import PortalProfile
-from flows.errors import NotOnScreen
 from flows.widgets.locate import exact_text
 
 __all__ = ["NodePath", "TreeDriver", "TreeNode", "covered_leaves"]

@@ -12,9 +12,8 @@ from pathlib import Path
 from playwright.sync_api import Locator, expect
 
 from agent.bundle.fields import Kind
-from agent.errors import TransientPortalError
+from agent.errors import NotOnScreen, TransientPortalError
 from agent.profile import PortalProfile
-from flows.errors import NotOnScreen
 from flows.values import FieldValue
 from flows.widgets.driver import Control, Marker, SameValue
 from flows.widgets.locate import readable_line

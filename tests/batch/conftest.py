@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from agent.bundle import load_bundle
+from agent.bundle import Bundle
 from agent.exit_codes import ExitCode
 from agent.result import RunError, RunResult, RunStatus, Until
 from agent.run.runner import RunOptions
@@ -79,7 +79,7 @@ class FakeRunner:
 
     def __call__(
         self,
-        bundle_dir: Path,
+        bundle: Bundle,
         settings: Settings,
         options: RunOptions,
         *,
@@ -87,7 +87,6 @@ class FakeRunner:
         run_id: str | None = None,
         browser: Any = None,
     ) -> RunResult:
-        bundle = load_bundle(bundle_dir)
         name = bundle.filing.algorithm.name
         with self._cond:
             self.calls.append(name)

@@ -3,6 +3,7 @@ the bundle schema does not name."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -116,6 +117,11 @@ def test_a_page_that_drops_a_value_fails_the_read_back(
     assert result.status is RunStatus.FAILED
     read_back = [e for e in result.errors if e.kind == "read_back"]
     assert [(e.path, e.label) for e in read_back] == [("algorithm.version", "版本号")]
+    assert result.errors == read_back, "the mismatch is reported once, as the field that differs"
+    assert result.evidence_dir is not None
+    written = json.loads((Path(result.evidence_dir) / "result.json").read_text(encoding="utf-8"))
+    assert written["duration_s"] == round(result.duration_s, 3) > 0
+    assert [e["path"] for e in written["errors"]] == ["algorithm.version"]
     state = portal.state()
     assert state["counters"]["submits"] == 0
     assert "POST /api/filing/submit" not in state["counters"]["by_route"]

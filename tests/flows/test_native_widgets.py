@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import Page
 
 from agent.bundle.fields import Kind
+from agent.errors import NotOnScreen
 from agent.profile import PortalProfile, load_profile
-from flows.errors import NotOnScreen
 from flows.widgets import FieldSpec, Form
 
 pytestmark = pytest.mark.e2e

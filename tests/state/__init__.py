@@ -1,0 +1,1 @@
+"""Tests of agent/state: the ledger and saved sessions."""
