@@ -48,6 +48,7 @@ __all__ = [
     "LoginFailed",
     "LoginRequired",
     "NotOnScreen",
+    "PageRefused",
     "PortalError",
     "PortalRejected",
     "PortalUnreachable",
@@ -153,6 +154,14 @@ class PortalRejected(PortalError):
     def __init__(self, message: str, datas: Any = None) -> None:
         super().__init__(message)
         self.datas = datas
+
+
+class PageRefused(PortalRejected):
+    """The page refused a click itself (its own field checks) and sent nothing; ``messages`` are its own."""
+
+    def __init__(self, message: str, messages: list[str]) -> None:
+        super().__init__(message)
+        self.messages = messages
 
 
 class LoginFailed(PortalRejected):

@@ -95,18 +95,19 @@ class WizardPage(PortalPage):
 
     # -- buttons ------------------------------------------------------------------------------
     def save_draft(self) -> None:
-        self.call_portal(lambda: self.button("save_draft").click(), "保存至草稿箱")
+        self.call_portal(lambda: self.button("save_draft").click(), "保存至草稿箱", "save_draft")
 
     def next(self, step: int) -> None:
-        errors = self.page.locator(self.profile.selector("form_item_error")).filter(visible=True)
         try:
-            self.call_portal(lambda: self.button("next").click(), f"下一步 from step {step}", refused=errors)
+            self.call_portal(lambda: self.button("next").click(), f"下一步 from step {step}", "next")
         except PortalRejected as exc:
             raise StepRejected(str(exc), self.field_errors()) from None
+        # Done only when the wizard shows the next step.
         self.wait_for_step(step + 1)
 
     def previous(self, step: int) -> None:
-        self.call_portal(lambda: self.button("previous").click(), f"上一步 from step {step}")
+        # 上一步 may or may not save the step: nothing waits for a save, and nothing relies on one.
+        self.button("previous").click()
         self.wait_for_step(step - 1)
 
     def field_errors(self) -> list[str]:
@@ -134,7 +135,7 @@ class WizardPage(PortalPage):
         expect(box.locator("input[type=checkbox]")).to_be_checked()
 
     def submit(self) -> None:
-        self.call_portal(lambda: self.button("submit").click(), "提交")
+        self.call_portal(lambda: self.button("submit").click(), "提交", "submit", confirm=True)
 
 
 _STEP_JS = """
