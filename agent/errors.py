@@ -16,6 +16,7 @@
         ├── ProfileTextNotFound                an on-screen text from the portal profile is not on the page
         ├── NotOnScreen                        a label, option, row or tree node the bundle names is absent
         ├── PortalRejected                     the portal refused a write with a message for the person
+        │   ├── PageRefused                        the page refused the click itself, sending nothing
         │   └── LoginFailed                        the account or password
         ├── AlreadySubmitted          exit 0   the filing is already submitted: nothing to do
         ├── AmbiguousSubmission       exit 6   提交 may or may not have gone through: a person checks
