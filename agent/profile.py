@@ -33,9 +33,10 @@ _SECTIONS = (
     "ui",
     "probe",
     "modality_formats",
+    "choices",
 )
 # Tables whose values are lists of strings; every other table maps keys to one string.
-_LIST_TABLES = ("vocab", "probe", "modality_formats")
+_LIST_TABLES = ("vocab", "probe", "modality_formats", "choices")
 # Tables whose entries are texts on screen, which ``[probe]`` references as "<table>.<key>".
 TEXT_TABLES = ("texts", "steps", "sections", "columns", "placeholders", "messages")
 
@@ -58,6 +59,8 @@ class PortalProfile:
     probe: dict[str, list[str]] = field(default_factory=dict)
     # Output modality (输出数据模态) -> the output file formats (输出文件格式) that carry it.
     modality_formats: dict[str, list[str]] = field(default_factory=dict)
+    # ``single``: labels of fields the bundle holds as a list that the portal offers as a single choice.
+    choices: dict[str, list[str]] = field(default_factory=dict)
     source: str = "built-in"
 
     def text(self, key: str) -> str:
@@ -87,6 +90,10 @@ class PortalProfile:
 
     def options(self, key: str) -> list[str]:
         return list(_lookup(self.vocab, "vocab", key, self.source))
+
+    def single_choice(self, label: str) -> bool:
+        """Whether the portal offers the list field ``label`` (its bundle label) as a single choice."""
+        return label in self.choices.get("single", []) or self.label(label) in self.choices.get("single", [])
 
     def probe_refs(self, page: str) -> list[str]:
         """What ``[probe]`` lists for ``page``; a page the table does not name has nothing to check."""

@@ -274,6 +274,11 @@ class PortalModel(BaseModel):
                 problem = _list_problem(value)
             if problem is None and meta.vocab:
                 problem = _vocab_problem(value, meta, _profile(info))
+            if problem is None and len(value) > 1 and _profile(info).single_choice(meta.label):
+                problem = (
+                    f"lists {len(value)} options, but the portal offers {meta.label} as a single choice "
+                    "([choices] single in the portal profile) — keep one"
+                )
         elif isinstance(value, list) and value and all(isinstance(v, PortalModel) for v in value):
             problem = _rows_problem(value)
         if problem:

@@ -15,7 +15,8 @@ from playwright.sync_api import Error as PlaywrightError
 
 from flows.pages.base import PortalPage
 from flows.pages.tables import list_rows
-from flows.widgets import by_role, exact_text
+from flows.widgets import by_role
+from flows.widgets.locate import contains_text
 
 __all__ = ["Expected", "ProbePage"]
 
@@ -39,7 +40,8 @@ class ProbePage(PortalPage):
             one = (
                 self.page.get_by_placeholder(text, exact=True)
                 if placeholder
-                else self.page.get_by_text(exact_text(text))
+                # A text may be part of a longer one (状态：未填报), as a person reads it.
+                else self.page.get_by_text(contains_text(text))
             ).filter(visible=True)
             found = one if found is None else found.or_(one)
         assert found is not None, expected.key

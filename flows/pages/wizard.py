@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from flows.pages.base import PortalPage, PortalRejected
 from flows.pages.specs import spec_of
 from flows.pages.tables import label_value_pairs
 from flows.widgets import TreeDriver, exact_text, open_section
+from flows.widgets.locate import form_item_anywhere, readable_line
 from flows.widgets.tree import NodePath, covered_leaves
 
 __all__ = ["FieldReadBack", "StepRejected", "WizardPage"]
@@ -81,10 +83,28 @@ class WizardPage(PortalPage):
         return wrong
 
     def fill_section(self, section_key: str, entries: Sequence[FormEntry]) -> list[FieldReadBack]:
-        if not entries:
-            return []
-        scope = open_section(self.page, self.profile, self.profile.section(section_key))
-        return self.fill_entries(entries, scope)
+        """Fill ``entries``, each found by its label anywhere in the step.
+
+        The bundle says which section a field belongs to, but a site may draw it in another section of
+        the same step: the section only narrows the search when the label shows up more than once.
+        """
+        wrong: list[FieldReadBack] = []
+        for entry in entries:
+            wrong += self.fill_entries([entry], self._scope_of(entry.label, section_key))
+        return wrong
+
+    def _scope_of(self, label: str, section_key: str) -> Locator:
+        """The open collapsible section that holds the one field labelled ``label`` (else the bundle's)."""
+        items = form_item_anywhere(self.page, self.profile.label(label), self.profile)
+        with contextlib.suppress(AssertionError):
+            # The step draws its form once its data arrives.
+            expect(items.first).to_be_attached()
+        if items.count() == 1:
+            header = self.page.locator(self.profile.selector("collapse_item")).filter(has=items)
+            header = header.locator(self.profile.selector("collapse_header"))
+            if header.count() == 1:
+                return open_section(self.page, self.profile, readable_line(header.inner_text()))
+        return open_section(self.page, self.profile, self.profile.section(section_key))
 
     def tick_products(self, paths: Sequence[tuple[str, ...]]) -> tuple[set[NodePath], set[NodePath]]:
         """Tick ``paths``; return the functions they should cover and the functions the ticks cover."""

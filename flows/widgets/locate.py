@@ -18,7 +18,16 @@ from playwright.sync_api import Locator, Page
 
 from agent.profile import PortalProfile
 
-__all__ = ["by_role", "exact_text", "form_item", "readable", "readable_line", "role_name", "section_scope"]
+__all__ = [
+    "by_role",
+    "exact_text",
+    "form_item",
+    "form_item_anywhere",
+    "readable",
+    "readable_line",
+    "role_name",
+    "section_scope",
+]
 
 # Unicode's Private Use Area (where icon fonts put their glyphs) and whitespace: not read by a person.
 _PUA = "\ue000-\uf8ff"
@@ -50,6 +59,11 @@ def _source(pattern: str) -> str:
 def exact_text(text: str) -> re.Pattern[str]:
     """A pattern matching ``text`` as the whole text of an element (a trailing colon allowed)."""
     return re.compile(_source(rf"^{_FILLER}{_spaced(text)}{_FILLER}[:：]?{_FILLER}$"))
+
+
+def contains_text(text: str) -> re.Pattern[str]:
+    """A pattern matching ``text`` anywhere in an element's text (``状态：未填报`` holds ``未填报``)."""
+    return re.compile(_source(_spaced(text)))
 
 
 def role_name(text: str) -> re.Pattern[str]:
@@ -84,6 +98,12 @@ def section_scope(page: Page, title: str, *, containing: str | None = None) -> L
         return page.locator(f"xpath={heading}/ancestor::*[.//input or .//textarea or .//table][1]").first
     inner = f".//*[normalize-space(text())={_xpath_literal(containing)}]"
     return page.locator(f"xpath={heading}/ancestor::*[{inner}][1]").first
+
+
+def form_item_anywhere(scope: Page | Locator, label: str, profile: PortalProfile) -> Locator:
+    """Every form item whose label reads ``label``, shown or not (e.g. inside a closed section)."""
+    label_el = scope.locator(profile.selector("form_item_label")).filter(has_text=exact_text(label))
+    return label_el.locator("xpath=..")
 
 
 def form_item(scope: Page | Locator, label: str, profile: PortalProfile) -> Locator:
