@@ -13,9 +13,9 @@ __all__ = ["BATCH_MIX", "BENCH_ACCOUNTS", "FIXTURES", "batch_bundles", "conditio
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "bundles"
 PROVIDER = FIXTURES / "provider-basic"
 SUPPORTER = FIXTURES / "supporter-basic"
-# Accounts the mock does not seed, added for the bench (see ``bench.portal``): each is a copy of the
-# seeded account named here, with an entity name of its own.
-BENCH_ACCOUNTS: dict[str, str] = {"demo-bench": "demo-supporter"}
+# Accounts the mock does not seed, added for the bench through the mock's provision route (see
+# ``bench.portal``), each with a filed 主体信息 of its own.
+BENCH_ACCOUNTS: tuple[str, ...] = ("demo-bench",)
 # A batch cycles through four accounts: the three seeded ones (demo-newco files the provider bundle as its
 # own) and demo-bench, which files the supporter bundle. The agent's batch files one account's bundles
 # one after another (the portal keeps one session per entity), so with 3 accounts a batch of 20 has an

@@ -24,7 +24,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from bench.agent_side import agent_available, file_agent, file_agent_notrace
+from bench.agent_side import agent_available, file_agent, file_agent_trace
 from bench.bundles import conditions, read_bundle, variant
 from bench.portal import PortalProcess, route_delta
 from bench.single import MINIMAL, ROLES, Filer, timed_filing
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         from agent.logging import configure_logging
 
         configure_logging("INFO", json=True, stream=open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
-        filers = {"agent": file_agent, "agent-notrace": file_agent_notrace, **filers}
+        filers = {"agent": file_agent, "agent-trace": file_agent_trace, **filers}
     out: dict[str, Any] = {}
     with PortalProcess() as portal, tempfile.TemporaryDirectory(prefix="bench-calls-") as tmp:
         portal.reset(conditions(ROLES.values()))

@@ -11,12 +11,13 @@ import contextlib
 import os
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
+from typing import Any
 
 import psutil
 
-__all__ = ["MemoryPeak", "TreeSampler", "tree_memory"]
+__all__ = ["MemoryPeak", "TreeSampler", "process_kind", "tree_memory"]
 
 MB = 1024 * 1024
 
@@ -27,14 +28,31 @@ class MemoryPeak:
     pss_mb: float = 0.0
     processes: int = 0
     samples: int = 0
+    # PSS (MB) and process count per kind of process, at the sample with the highest PSS: where it goes.
+    pss_by_kind: dict[str, list[float]] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, float | int]:
+    def to_json(self) -> dict[str, Any]:
         return {
             "rss_mb": round(self.rss_mb, 1),
             "pss_mb": round(self.pss_mb, 1),
             "processes": self.processes,
             "samples": self.samples,
+            "pss_by_kind": {k: [round(v[0], 1), int(v[1])] for k, v in sorted(self.pss_by_kind.items())},
         }
+
+
+def process_kind(proc: psutil.Process) -> str:
+    """ "python", "playwright driver" (node), "chromium <type>" ("browser" for the main one), or the name."""
+    try:
+        name, args = proc.name(), proc.cmdline()
+    except psutil.Error:
+        return "gone"
+    if "chrom" in name:
+        kind = next((a.split("=", 1)[1] for a in args if a.startswith("--type=")), "browser")
+        return f"chromium {kind}"
+    if name == "node" or any(a.endswith("cli.js") for a in args[:2]):
+        return "playwright driver"
+    return "python" if name.startswith("python") else name
 
 
 def _tree(root: psutil.Process, exclude: set[int]) -> list[psutil.Process]:
@@ -50,21 +68,27 @@ def _tree(root: psutil.Process, exclude: set[int]) -> list[psutil.Process]:
     return out
 
 
-def tree_memory(root_pid: int, exclude: Iterable[int] = (), *, pss: bool = True) -> tuple[float, float, int]:
-    """(RSS, PSS, process count) of the tree now, in bytes; processes that end meanwhile are skipped."""
+def _measure(root_pid: int, exclude: Iterable[int]) -> tuple[float, float, int, dict[str, list[float]]]:
     rss = pss_total = 0.0
+    kinds: dict[str, list[float]] = {}
     procs = _tree(psutil.Process(root_pid), set(exclude))
     for proc in procs:
         try:
-            if pss:
-                info = proc.memory_full_info()
-                rss += info.rss
-                pss_total += info.pss
-            else:
-                rss += proc.memory_info().rss
+            info = proc.memory_full_info()
         except psutil.Error:
             continue
-    return rss, pss_total, len(procs)
+        rss += info.rss
+        pss_total += info.pss
+        entry = kinds.setdefault(process_kind(proc), [0.0, 0])
+        entry[0] += info.pss / MB
+        entry[1] += 1
+    return rss, pss_total, len(procs), kinds
+
+
+def tree_memory(root_pid: int, exclude: Iterable[int] = ()) -> tuple[float, float, int]:
+    """(RSS, PSS, process count) of the tree now, in bytes; processes that end meanwhile are skipped."""
+    rss, pss, count, _ = _measure(root_pid, exclude)
+    return rss, pss, count
 
 
 class TreeSampler:
@@ -79,8 +103,10 @@ class TreeSampler:
         self._thread = threading.Thread(target=self._run, name="memory-sampler", daemon=True)
 
     def sample(self) -> None:
-        rss, pss, count = tree_memory(self.root_pid, self.exclude)
+        rss, pss, count, kinds = _measure(self.root_pid, self.exclude)
         peak = self.peak
+        if pss / MB > peak.pss_mb:
+            peak.pss_by_kind = kinds
         peak.rss_mb = max(peak.rss_mb, rss / MB)
         peak.pss_mb = max(peak.pss_mb, pss / MB)
         peak.processes = max(peak.processes, count)

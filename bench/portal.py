@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import json
 import os
 import subprocess
 import sys
@@ -12,14 +10,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from bench.bundles import BENCH_ACCOUNTS
-from fixtures.mock_portal.runner import call_test_route
+from fixtures.mock_portal.runner import call_test_route, provision
 
-__all__ = ["PortalProcess", "route_delta"]
+__all__ = ["PortalProcess", "provision_payload", "route_delta"]
 
 
 def serve() -> None:
-    """The child's side: print the URL, then apply each JSON line of conditions from stdin until EOF."""
+    """The child's side: print the URL, then serve until stdin reaches EOF."""
     from fixtures.mock_portal.runner import MockPortal
 
     with (
@@ -27,46 +24,32 @@ def serve() -> None:
         MockPortal(Path(state_dir)) as portal,
     ):
         print(portal.url, flush=True)
-        for line in sys.stdin:
-            _prepare(portal.app.state.store, json.loads(line))
-            print("ok", flush=True)
+        sys.stdin.read()
 
 
-def _add_bench_account(store: Any, account: str) -> None:
-    """``account`` as a copy of the seeded account ``BENCH_ACCOUNTS`` names (the mock's reset drops it)."""
-    template = BENCH_ACCOUNTS.get(account)
-    if template is None or store.entity_name(account):
-        return
-    entity = copy.deepcopy(store.get_entity(template))
-    entity["sections"]["主体基本信息"]["主体名称"] = f"{account} 基准测试主体"
-    store.add_account(account, entity)
+def provision_payload(conditions: dict[str, Any], accounts: dict[str, Any]) -> dict[str, Any]:
+    """The ``/__mock/provision`` body giving each account of ``conditions`` a filed 主体信息 and its products.
 
-
-def _prepare(store: Any, conditions: dict[str, Any]) -> None:
-    """Give each account a filed 主体信息 and the products its bundles define (no request is counted)."""
+    ``accounts``: the portal's accounts now (``/__mock/state``): an account it lacks is added filed (the
+    bench's own accounts, which a reset drops); one whose 主体信息 is 未填报 gets it filed under its name.
+    """
+    body: dict[str, Any] = {}
     for account, wanted in conditions.items():
-        _add_bench_account(store, account)
-        entity = store.get_entity(account)
-        if entity["status"] == "未填报":
-            store.put_entity(account, {**entity, "status": "已通过"})
-        have = {p["fields"]["产品名称"] for p in store.list_products(account)}
-        for product in wanted["products"]:
-            if product["fields"]["产品名称"] in have:
-                continue
-            doc = store.add_product(account, product["fields"])
-            doc["paths"] = [
-                {
-                    "id": i,
-                    "path": path["path"],
-                    "functions": [{"id": j, **fn} for j, fn in enumerate(path["functions"], start=1)],
-                }
-                for i, path in enumerate(product["paths"], start=1)
-            ]
-            store.put_product(doc)
+        spec: dict[str, Any] = {"products": wanted["products"]}
+        known = accounts.get(account)
+        if known is None:
+            spec["entity"] = {"filed": True, "name": f"{account} 基准测试主体"}
+        elif known["entity"]["status"] == "未填报":
+            spec["entity"] = {"status": "已通过", "name": known.get("entity_name")}
+        body[account] = spec
+    return {"accounts": body}
 
 
 class PortalProcess:
-    """``MockPortal`` served by a child process; ``pid`` lets memory sampling leave it out."""
+    """``MockPortal`` served by a child process; ``pid`` lets memory sampling leave it out.
+
+    The bench prepares the portal only through its documented test routes (reset, provision, state).
+    """
 
     def __init__(self) -> None:
         self._proc: subprocess.Popen[str] | None = None
@@ -131,11 +114,7 @@ class PortalProcess:
         """Seeded data and zero counters, then ``conditions`` (see ``bench.bundles.conditions``)."""
         self._mock("POST", "/__mock/reset", {})
         if conditions:
-            stdin, stdout = self._io()
-            stdin.write(json.dumps(conditions, ensure_ascii=False) + "\n")
-            stdin.flush()
-            if stdout.readline().strip() != "ok":
-                raise RuntimeError("mock portal did not prepare its state")
+            provision(self.url, provision_payload(conditions, self.state()["accounts"]))
 
 
 def route_delta(before: dict[str, Any], after: dict[str, Any]) -> dict[str, int]:

@@ -97,6 +97,20 @@ def _batch_table(batch: dict[str, Any]) -> Table:
     return table
 
 
+def _memory_table(batch: dict[str, Any]) -> Table:
+    table = Table(title="Where the peak PSS goes (MB, processes)")
+    for column in ("filer", "concurrency", "by kind of process"):
+        table.add_column(column)
+    for filer, rounds in batch.items():
+        for r in rounds:
+            kinds = r["peak"].get("pss_by_kind", {})
+            text = ", ".join(
+                f"{k} {v[0]:.0f} ({v[1]})" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1][0])
+            )
+            table.add_row(filer, str(r["concurrency"]), text)
+    return table
+
+
 def _targets_table(targets: list[dict[str, Any]]) -> Table:
     table = Table(title="Targets")
     for column in ("target", "value", "limit", "met"):
@@ -121,6 +135,7 @@ def print_report(report: dict[str, Any], console: Console | None = None) -> None
         if table is not None:
             console.print(table)
     console.print(_batch_table(report.get("batch", {})))
+    console.print(_memory_table(report.get("batch", {})))
     console.print(_targets_table(report.get("targets", [])))
     for note in report["meta"].get("notes", []):
         console.print(f"note: {note}")

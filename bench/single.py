@@ -75,6 +75,7 @@ def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
     out["median_filing_s"] = statistics.median(r["filing_s"] for r in ok)
     out["median_browser_start_s"] = statistics.median(r["browser_start_s"] for r in ok)
     out["median_api_requests"] = statistics.median(r["api_requests"] for r in ok)
+    out["median_tree_cpu_s"] = statistics.median(r["tree_cpu_s"] for r in ok)
     out["median_steps"] = median_of(ok, "steps")
     if any("activities" in r for r in ok):
         out["median_activities"] = median_of(ok, "activities")

@@ -3,8 +3,9 @@
 ``run_batch`` takes the run lock of the state directory, plans (``agent.batch.plan``), then hands whole
 account groups to at most ``concurrency`` worker threads. A worker runs its group's bundles one after
 the other, because the portal keeps one session per entity; different accounts run side by side, each
-worker in its own Playwright instance and browser (the sync API is bound to the thread that started it),
-each bundle in a fresh browser context opened by the runner.
+worker in its own thread and Playwright instance (the sync API is bound to the thread that started it),
+all of them connected to one Chromium for the whole batch (``agent.run.shared_browser``), each bundle in
+a fresh browser context opened by the runner.
 
 One bundle's failure never stops the others. Two failures do stop what cannot succeed: once an account
 needs a login, its remaining bundles are not started; once the portal is unreachable, no new bundle is
@@ -29,8 +30,8 @@ from agent.bundle import Bundle, BundleInvalid, discover_bundles
 from agent.errors import SettingsError
 from agent.exit_codes import ExitCode
 from agent.profile import PortalProfile
-from agent.run.browser import launched
 from agent.run.runner import run_bundle
+from agent.run.shared_browser import SharedChromium
 from agent.settings import Settings
 from agent.state.backend import open_ledger
 
@@ -94,7 +95,7 @@ def run_batch(
     options: BatchOptions,
     *,
     runner: Runner = run_bundle,
-    browsers: BrowserFactory = launched,
+    browsers: BrowserFactory | None = None,
     observer: BatchObserver | None = None,
     profile: PortalProfile | None = None,
     stop: threading.Event | None = None,
@@ -105,6 +106,8 @@ def run_batch(
 
     ``stop`` (set from a signal handler) lets the bundles in flight finish and starts no new one.
     ``loaded``: the bundles already read (``load_bundles``), so none is parsed twice.
+    ``browsers``: None shares one Chromium between the workers (``SharedChromium``), started when the
+    first bundle runs and stopped at the end.
     """
     bundle_dirs = discover_bundles(paths)
     if not bundle_dirs:
@@ -131,8 +134,10 @@ def run_batch(
             accounts=len(plan.groups),
             **options.to_json(),
         )
-        scheduler = Scheduler(plan, settings, options, ledger, run_id, runner, browsers, observer, stop)
-        interrupted = scheduler.run()
+        with SharedChromium(settings) as shared:
+            factory = browsers if browsers is not None else shared.connected
+            scheduler = Scheduler(plan, settings, options, ledger, run_id, runner, factory, observer, stop)
+            interrupted = scheduler.run()
         report = BatchReport(
             run_id=run_id,
             started=started,

@@ -1,7 +1,8 @@
-"""The workers of a batch: whole account groups per thread, each thread with its own browser.
+"""The workers of a batch: whole account groups per thread, each thread with its own Playwright.
 
-A worker takes the next account group, starts its browser on first use (the Playwright sync API is
-bound to the thread that started it), and runs the group's bundles one after the other. It records
+A worker takes the next account group, gets its browser on first use from the factory (by default a
+connection of its own to the batch's one Chromium, ``agent.run.shared_browser``; the Playwright sync API
+is bound to the thread that started it), and runs the group's bundles one after the other. It records
 each bundle's outcome as it ends and stops taking bundles when told to stop, when the bundle's account
 needs a login, or when the portal is unreachable.
 """

@@ -7,7 +7,8 @@ temporary state directory (ledger, sessions, lock) unless one is given. The temp
 deliberate: a rehearsal recorded in the real ledger would make the next real run skip those bundles as
 already ready.
 
-Accounts the mock does not seed are added straight into its store, with an entity that is already filed
+Accounts the mock does not seed are added through its documented test route ``POST /__mock/provision``
+(the mock stays a black box), with an entity that is already filed
 (``已通过``) unless a bundle of that account carries an ``[entity]`` table, in which case the entity is
 left to be filed (``未填报``), as the runner expects. Products a bundle ticks but does not define get a
 placeholder product with the ticked path and function, standing in for what the real portal would show.
@@ -15,13 +16,12 @@ placeholder product with the ticked path and function, standing in for what the 
 
 from __future__ import annotations
 
-import copy
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import structlog
 from pydantic import SecretStr
@@ -30,86 +30,69 @@ from agent import redact
 from agent.bundle import Bundle
 from agent.settings import Account, Settings
 
-if TYPE_CHECKING:
-    from fixtures.mock_portal.store import Store
-
-__all__ = ["mock_rehearsal", "provision"]
+__all__ = ["mock_rehearsal", "provision", "provision_body"]
 
 _log = structlog.get_logger(__name__)
 
 
-def _placeholder_entity(account: str, name: str | None, *, filed: bool) -> dict[str, Any]:
-    from fixtures.mock_portal.seed import SEED_ACCOUNTS, SEED_TIME
-
-    if not filed:
-        return {
-            "status": "未填报",
-            "sections": {"主体基本信息": {"主体名称": name or f"{account} 演练主体"}},
-            "attachments": {},
-            "updated_at": SEED_TIME,
-        }
-    entity = copy.deepcopy(SEED_ACCOUNTS["demo-provider"])
-    entity["sections"]["主体基本信息"]["主体名称"] = name or f"{account} 演练主体"
-    return entity
-
-
-def _add_account(store: Store, account: str, entity: dict[str, Any]) -> None:
-    store.add_account(account, entity)
-
-
-def _ensure_selected_product(
-    store: Store, account: str, product: str, path: str | None, function: str | None
-) -> None:
-    from fixtures.mock_portal.seed import SEED_PRODUCTS
-
-    existing = next((p for p in store.list_products(account) if p["fields"].get("产品名称") == product), None)
-    if existing is None:
-        fields = dict(SEED_PRODUCTS["demo-provider"][0]["fields"], 产品名称=product)
-        existing = store.add_product(account, fields)
-    if path is None:
-        return
-    paths: list[dict[str, Any]] = existing.setdefault("paths", [])
-    entry = next((p for p in paths if p["path"] == path), None)
-    if entry is None:
-        entry = {"id": len(paths) + 1, "path": path, "functions": []}
-        paths.append(entry)
-    functions: list[dict[str, Any]] = entry.setdefault("functions", [])
-    if function is not None and all(f.get("功能名称") != function for f in functions):
-        functions.append(
-            {"id": len(functions) + 1, "功能名称": function, "功能介绍": f"{function}（演练占位）"}
+def _placeholder_path(product: str, path: str | None, function: str | None) -> dict[str, Any]:
+    """A product ticked but not defined: the ticked path and function, as the real portal would list them."""
+    spec: dict[str, Any] = {"fields": {"产品名称": product}}
+    if path is not None:
+        functions = (
+            [] if function is None else [{"功能名称": function, "功能介绍": f"{function}（演练占位）"}]
         )
-    store.put_product(existing)
+        spec["paths"] = [{"path": path, "functions": functions}]
+    return spec
 
 
-def provision(store: Store, bundles: Sequence[Bundle]) -> list[str]:
-    """Add to the mock what the bundles need; returns the accounts they use, in first-seen order."""
-    accounts: list[str] = []
-    with store._lock:
-        known = {row[0] for row in store._db.execute("SELECT account FROM accounts")}
+def provision_body(bundles: Sequence[Bundle], known: Collection[str]) -> dict[str, Any]:
+    """The mock's ``/__mock/provision`` body for ``bundles``; ``known``: the accounts the mock has already.
+
+    A new account gets a filed entity (the route's default) unless one of its bundles carries an
+    ``[entity]`` table: then it is left to be filed (``未填报``), as the runner expects. An account the
+    mock has keeps its 主体信息 (no ``entity`` key).
+    """
+    accounts: dict[str, dict[str, Any]] = {}
     for bundle in bundles:
-        if bundle.account not in accounts:
-            accounts.append(bundle.account)
-        if bundle.account not in known:
+        spec = accounts.setdefault(bundle.account, {"products": []})
+        if bundle.account not in known and "entity" not in spec:
             own = next(
                 (b.filing.entity for b in bundles if b.account == bundle.account and b.filing.entity),
                 None,
             )
-            entity = _placeholder_entity(bundle.account, own.name if own else None, filed=own is None)
-            _add_account(store, bundle.account, entity)
-            known.add(bundle.account)
-            _log.info("rehearsal_account_added", account=bundle.account)
+            name = own.name if own else None
+            spec["entity"] = {"filed": own is None, **({"name": name} if name else {})}
         products = bundle.filing.products
         if products is None:
             continue
         defined = {d.name for d in products.define}
-        for tick in products.select:
-            if tick.product not in defined:
-                _ensure_selected_product(store, bundle.account, tick.product, tick.path, tick.function)
-    return accounts
+        spec["products"] += [
+            _placeholder_path(tick.product, tick.path, tick.function)
+            for tick in products.select
+            if tick.product not in defined
+        ]
+    return {"accounts": accounts}
+
+
+def provision(url: str, bundles: Sequence[Bundle]) -> list[str]:
+    """Add to the mock at ``url`` what the bundles need, through its documented provision route.
+
+    Returns the accounts the bundles use, in first-seen order.
+    """
+    from fixtures.mock_portal import provision as provision_route
+    from fixtures.mock_portal.runner import call_test_route
+
+    known = set(call_test_route(url, "GET", "/__mock/state")["accounts"])
+    body = provision_body(bundles, known)
+    for account in body["accounts"]:
+        if account not in known:
+            _log.info("rehearsal_account_added", account=account)
+    return provision_route(url, body)
 
 
 def _rehearsal_settings(settings: Settings, url: str, accounts: Sequence[str], state_dir: Path) -> Settings:
-    from fixtures.mock_portal.seed import DEMO_PASSWORD
+    from fixtures.mock_portal import DEMO_PASSWORD
 
     password = SecretStr(DEMO_PASSWORD)
     redact.register_secret(password)
@@ -144,8 +127,7 @@ def mock_rehearsal(
     temp = Path(tempfile.mkdtemp(prefix="beian-rehearsal-"))
     try:
         with MockPortal(temp / "mock-portal") as portal:
-            store: Store = portal.app.state.store
-            accounts = provision(store, bundles)
+            accounts = provision(portal.url, bundles)
             rehearsal = _rehearsal_settings(settings, portal.url, accounts, state_dir or temp / "state")
             _log.info("rehearsal_started", portal=portal.url, accounts=accounts)
             yield rehearsal

@@ -74,8 +74,13 @@ class Form:
     def _control(self, item: Locator, spec: FieldSpec) -> Control:
         return Control(self.page, item, self.profile, self.upload_timeout_ms, spec.row_placeholders)
 
+    def _announce(self, kind: Kind, spec: FieldSpec) -> None:
+        if kind == "upload":
+            progress.action(f"{self.profile.text('upload')} {spec.label}")
+
     def fill(self, spec: FieldSpec, scope: Locator | None = None) -> Kind:
         item, driver = self._locate(spec.label, scope)
+        self._announce(driver.kind, spec)
         driver.set(self._control(item, spec), values.screen_value(spec.value, driver.kind, self.profile))
         return driver.kind
 
@@ -88,8 +93,7 @@ class Form:
         item, driver = self._locate(spec.label, scope)
         control = self._control(item, spec)
         expected = values.screen_value(spec.value, driver.kind, self.profile)
-        if driver.kind == "upload":
-            progress.action(f"{self.profile.text('upload')} {spec.label}")
+        self._announce(driver.kind, spec)
         try:
             driver.set(control, expected)
         except NotOnScreen as exc:

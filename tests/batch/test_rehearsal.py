@@ -59,3 +59,21 @@ def test_rehearsal_uses_a_given_state_dir(tmp_path: Path) -> None:
     with mock_rehearsal([bundle], make_settings(tmp_path), state_dir=tmp_path / "ci-state") as rehearsal:
         assert rehearsal.paths.state_dir == tmp_path / "ci-state"
         assert rehearsal.ledger_path == tmp_path / "ci-state" / "ledger.sqlite3"
+
+
+def test_provision_body_leaves_known_accounts_entities_alone_and_files_only_entity_less_new_ones(
+    tmp_path: Path,
+) -> None:
+    from agent.run.rehearsal import provision_body
+
+    seeded = load_bundle(make_bundle(tmp_path, "demo-supporter", "演练甲"))
+    with_entity = load_bundle(_retarget(make_bundle(tmp_path, "demo-newco", "演练乙"), "acme-labs"))
+    ticked = '\n[[products.select]]\nproduct = "外部产品"\npath = "首页 > 工具"\n'
+    without = load_bundle(_retarget(make_bundle(tmp_path, "demo-provider", "演练丙"), "other_co", ticked))
+    body = provision_body([seeded, with_entity, without], known={"demo-supporter"})["accounts"]
+    assert "entity" not in body["demo-supporter"]
+    assert body["acme-labs"]["entity"]["filed"] is False
+    assert body["other_co"]["entity"] == {"filed": True}
+    assert {"fields": {"产品名称": "外部产品"}, "paths": [{"path": "首页 > 工具", "functions": []}]} in (
+        body["other_co"]["products"]
+    )

@@ -48,25 +48,37 @@ def test_step_phases_split_the_run_at_stage_events() -> None:
 
 
 def test_targets_compare_side_by_side_and_stay_pending_without_numbers() -> None:
+    def batch(c: int, per_min: float, pss: float, cpu: float) -> dict[str, object]:
+        return {
+            "concurrency": c,
+            "workers": c,
+            "filings_per_min": per_min,
+            "peak": {"pss_mb": pss},
+            "cpu_s_per_filing": cpu,
+        }
+
     report = {
-        "single": {"provider": {"agent": {"median_total_s": 3.0, "median_api_requests": 18},
-                                "agent-notrace": {"median_total_s": 2.5, "median_api_requests": 18},
-                                "minimal": {"median_total_s": 2.0, "median_api_requests": 13}}},
-        "batch": {"agent": [
-            {"concurrency": 1, "workers": 1, "filings_per_min": 6.0, "peak_rss_mb_per_worker": 500.0,
-             "peak": {"pss_mb": 350.0}},
-            {"concurrency": 2, "workers": 2, "filings_per_min": 10.0, "peak_rss_mb_per_worker": 300.0,
-             "peak": {"pss_mb": 500.0}},
-        ]},
+        "meta": {"quick": True, "elapsed_s": 170.0},
+        "single": {"provider": {
+            "agent": {"median_total_s": 2.6, "median_api_requests": 18, "median_tree_cpu_s": 3.0},
+            "agent-trace": {"median_total_s": 3.0, "median_api_requests": 18, "median_tree_cpu_s": 4.0},
+            "minimal": {"median_total_s": 2.0, "median_api_requests": 15, "median_tree_cpu_s": 2.0}}},
+        "batch": {
+            "agent": [batch(1, 6.0, 350.0, 3.0), batch(2, 10.0, 500.0, 3.0), batch(4, 16.0, 1000.0, 3.0)],
+            "minimal": [batch(1, 8.0, 300.0, 2.0), batch(2, 12.0, 600.0, 2.0)],
+        },
     }  # fmt: skip
     found = {t["target"]: t for t in targets(report)}
-    assert found["single provider: agent / minimal time"]["value"] == 1.5
-    assert found["single provider: agent / minimal time"]["met"] is True
-    assert found["batch: filings/min at concurrency 2 / concurrency 1"]["met"] is True
-    assert found["batch: peak RSS per concurrent filing (MB)"]["value"] == 500.0
-    assert found["batch: peak RSS per concurrent filing (MB)"]["met"] is False
-    assert found["batch: peak PSS per concurrent filing (MB)"]["value"] == 350.0
-    assert found["batch: peak PSS per concurrent filing (MB)"]["met"] is True
-    extra = found["(extra) single provider: agent, trace off / minimal time"]
-    assert extra["value"] == 1.25 and extra["extra"] is True
+    time = found["single provider: agent / minimal time"]
+    assert time["value"] == 1.3 and time["limit"] == 1.3 and time["met"] is True
+    assert found["single provider: agent / minimal CPU s"]["met"] is False  # 1.5
+    assert found["single provider: agent / minimal API requests"]["value"] == 1.2
+    scaling = found["batch: agent's filings/min scaling c2/c1 ≥ the script's"]
+    assert (scaling["value"], scaling["limit"], scaling["met"]) == (10 / 6, 1.5, True)
+    assert found["batch: peak PSS per concurrent filing at c4 (MB)"]["value"] == 250.0
+    assert found["batch: peak PSS per concurrent filing at c4 (MB)"]["met"] is True
+    assert found["--quick wall time (s)"]["met"] is True
+    extra = found["(extra) single provider: agent-trace / minimal time"]
+    assert extra["value"] == 1.5 and extra["extra"] is True
+    assert found["(extra) batch: agent's scaling c4/c1 vs the script's"]["met"] is None  # no script c4
     assert all(t["met"] is None for t in targets({}))

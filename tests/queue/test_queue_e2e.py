@@ -165,7 +165,7 @@ def test_three_workers_twelve_bundles_four_accounts_one_killed_mid_filing(
     ]
     bundles = {bundle_key_for(d): load_bundle(d) for d in bundle_dirs}
     assert sorted({b.account for b in bundles.values()}) == sorted(ACCOUNTS)
-    provision(portal.app.state.store, list(bundles.values()))
+    provision(portal.url, list(bundles.values()))
     config = write_config(tmp_path, portal.url, pg_url)
     env = child_env() | {KEY_VARIABLE: new_key()}
 
