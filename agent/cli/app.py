@@ -15,6 +15,7 @@ from agent.cli import (
     queue,
     status,
     submit,
+    sync,
     validate,
 )
 
@@ -29,7 +30,20 @@ app = typer.Typer(
 )
 
 # Each module defines ``register(app)``; the order here is the order of ``--help``.
-for _command in (validate, init, mock_portal, submit, batch, queue, status, export, evidence, probe, login):
+for _command in (
+    validate,
+    init,
+    mock_portal,
+    submit,
+    batch,
+    queue,
+    sync,
+    status,
+    export,
+    evidence,
+    probe,
+    login,
+):
     _command.register(app)
 
 

@@ -29,6 +29,7 @@ from agent.state.ledger import Checkpoint, Status
 from flows.pages.entity import EntityPage, display_text
 from flows.pages.filings import FilingsPage
 from flows.pages.products import ProductsPage
+from flows.pages.review import ReviewListPage
 from flows.pages.shell import Shell
 from flows.pages.wizard import FieldReadBack, WizardPage
 
@@ -180,7 +181,9 @@ class FilingFlow:
         self.shell.open_entry("home_filings")
         filings = FilingsPage(self.ctx)
         entry = self.ledger.get(self.key)
-        statuses = ProfileStatuses(self.profile.message("status_draft"), self.profile.message("empty_value"))
+        message = self.profile.message
+        returned = message("status_returned")
+        statuses = ProfileStatuses(message("status_draft"), message("empty_value"), returned)
         decision = decide(filings.rows(), entry, self.name, statuses)
         self.log.info("filing_decision", action=decision.action.value)
         if decision.action in (Action.ALREADY_SUBMITTED, Action.SUBMITTED):
@@ -195,7 +198,9 @@ class FilingFlow:
             raise DuplicateDrafts(
                 f"草稿箱 holds {decision.drafts} drafts named {self.name!r}; delete all but one"
             )
-        if decision.draft_name is not None:
+        if decision.action is Action.CONTINUE_RETURNED:
+            ReviewListPage(self.ctx).edit_returned(self.name)  # the same filing, corrected
+        elif decision.draft_name is not None:
             filings.open_drafts()
             filings.continue_draft(decision.draft_name)
         else:
