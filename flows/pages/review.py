@@ -5,14 +5,23 @@ The screens after 提交 are not public: every text comes from the profile (mark
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, expect
 
 from flows.pages.filings import FilingsPage
 from flows.pages.tables import list_rows
 
-__all__ = ["PortalFiling", "ReviewListPage"]
+__all__ = ["PortalFiling", "ReviewListPage", "row_button"]
+
+# Icon-font glyphs (Unicode Private Use Area) an Element button may draw before its text.
+_GLYPHS = "[\ue000-\uf8ff\\s]*"
+
+
+def row_button(scope: Locator, text: str) -> Locator:
+    """The button named ``text`` in ``scope``, an icon glyph in front allowed."""
+    return scope.get_by_role("button", name=re.compile(f"^{_GLYPHS}{re.escape(text)}$"))
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,17 @@ class ReviewListPage(FilingsPage):
 
     def edit_returned(self, name: str) -> None:
         """修改 on the returned filing's row: the wizard opens at step 1 with everything filed before."""
+        self.row_action(name, "edit_returned")
+
+    def row_action(self, name: str, key: str) -> None:
+        """Click the row button ``key`` (a ``[texts]`` key) on the one row of ``name``."""
         row = self._row(name)
         expect(row).to_have_count(1)
-        row.get_by_role("button", name=self.profile.text("edit_returned"), exact=True).click()
+        row_button(row, self.profile.text(key)).click()
+
+    def find(self, name: str) -> PortalFiling | None:
+        """The one filing of ``name`` that is not a draft, or None."""
+        found = [
+            f for f in self.filings() if f.name == name and f.status != self.profile.message("status_draft")
+        ]
+        return found[0] if len(found) == 1 else None
