@@ -17,6 +17,7 @@
         ├── ProfileTextNotFound                an on-screen text from the portal profile is not on the page
         ├── NotOnScreen                        a label, option, row or tree node the bundle names is absent
         ├── PortalRejected                     the portal refused a write with a message for the person
+        │   ├── PageRefused                        the page refused the click itself, sending nothing
         │   └── LoginFailed                        the account or password
         ├── AlreadySubmitted          exit 0   the filing is already submitted: nothing to do
         ├── AmbiguousSubmission       exit 6   提交 may or may not have gone through: a person checks
@@ -49,6 +50,7 @@ __all__ = [
     "LoginFailed",
     "LoginRequired",
     "NotOnScreen",
+    "PageRefused",
     "PortalError",
     "PortalRejected",
     "PortalUnreachable",
@@ -161,6 +163,14 @@ class PortalRejected(PortalError):
     def __init__(self, message: str, datas: Any = None) -> None:
         super().__init__(message)
         self.datas = datas
+
+
+class PageRefused(PortalRejected):
+    """The page refused a click itself (its own field checks) and sent nothing; ``messages`` are its own."""
+
+    def __init__(self, message: str, messages: list[str]) -> None:
+        super().__init__(message)
+        self.messages = messages
 
 
 class LoginFailed(PortalRejected):

@@ -29,6 +29,7 @@ _SECTIONS = (
     "messages",
     "vocab",
     "placeholders",
+    "units",
     "ui",
     "probe",
     "modality_formats",
@@ -50,6 +51,8 @@ class PortalProfile:
     messages: dict[str, str] = field(default_factory=dict)
     vocab: dict[str, list[str]] = field(default_factory=dict)
     placeholders: dict[str, str] = field(default_factory=dict)
+    # Field label -> the unit a read-only table writes after its number (e.g. 次/每天).
+    units: dict[str, str] = field(default_factory=dict)
     ui: dict[str, str] = field(default_factory=dict)
     # Page name -> references of the texts ``beian-agent probe`` expects on that page.
     probe: dict[str, list[str]] = field(default_factory=dict)

@@ -36,9 +36,24 @@ def _isolated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     structlog.reset_defaults()
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--mock-variant",
+        default=None,
+        help="portal variant the session's mock portal runs (fixtures/profiles/<variant>.toml is the "
+        "profile override the agent is given)",
+    )
+
+
 @pytest.fixture(scope="session")
-def mock_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockPortal]:
-    with MockPortal(tmp_path_factory.mktemp("mock-portal-state")) as running:
+def mock_variant(request: pytest.FixtureRequest) -> str | None:
+    variant: str | None = request.config.getoption("--mock-variant")
+    return variant
+
+
+@pytest.fixture(scope="session")
+def mock_portal(tmp_path_factory: pytest.TempPathFactory, mock_variant: str | None) -> Iterator[MockPortal]:
+    with MockPortal(tmp_path_factory.mktemp("mock-portal-state"), variant=mock_variant) as running:
         yield running
 
 

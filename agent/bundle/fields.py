@@ -31,12 +31,14 @@ __all__ = [
 ]
 
 # "section" is a nested table (its fields are iterated on their own); "tree" is the product tree of
-# step 3; the rest are the control kinds the widget drivers know.
+# step 3; the rest are the control kinds the widget drivers know (flows/widgets registers one driver
+# per kind: this is the one vocabulary both sides use).
 Kind = Literal[
     "text",
     "textarea",
     "select",
     "multiselect",
+    "cascader",
     "date",
     "radio",
     "checkbox",

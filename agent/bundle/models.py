@@ -74,7 +74,9 @@ class Entity(Section):
         "统一社会信用代码", "text", check="uscc", hint="18 characters with its GB 32100-2015 check character"
     )
     entity_type: str = portal_field("主体类型", "select", vocab="entity_type")
-    registered_address: str = portal_field("注册地", "text")
+    registered_address: str = portal_field(
+        "注册地", "cascader", hint='the region\'s labels joined with "/", e.g. 浙江省/杭州市/西湖区'
+    )
     address: str = portal_field("详细地址", "text")
     website: str = portal_field("网址", "text", check="url")
     monthly_active_users: str = portal_field("月活跃用户量", "select", vocab="monthly_active_users")

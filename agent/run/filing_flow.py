@@ -259,11 +259,11 @@ class FilingFlow:
         products = self.bundle.filing.products
         assert products is not None
         wanted = {tuple(p for p in (s.product, s.path, s.function) if p) for s in products.select}
-        ticked = wizard.tick_products(sorted(wanted))
-        if ticked == wanted:
+        should, does = wizard.tick_products(sorted(wanted))
+        if should == does and should:
             return []
         label = label_of(type(products), "select")
-        return [FieldReadBack("products.select", label, sorted(wanted), sorted(ticked))]
+        return [FieldReadBack("products.select", label, sorted(should), sorted(does))]
 
     def _read_back_failed(self, wrong: list[FieldReadBack], page: str | None = None) -> None:
         sep = self.profile.message("list_separator")

@@ -17,6 +17,7 @@ from agent.run.arrival import open_context, open_portal
 from agent.run.browser import launched
 from agent.settings import Settings
 from agent.state.backend import database_url, save_session
+from flows.widgets import by_role
 
 __all__ = ["PageHook", "manual_login", "unattended_reason"]
 
@@ -66,7 +67,7 @@ def manual_login(
                 on_page(page)
             # Logged in: the entity-name dropdown is in the header and the login button is gone.
             app = page.locator(profile.selector("dropdown_trigger")).filter(visible=True).first
-            login_button = page.get_by_role("button", name=profile.text("login_button"), exact=True)
+            login_button = by_role(page, "button", profile.text("login_button"))
             try:
                 expect(app).to_be_visible(timeout=timeout_s * 1000)
                 expect(login_button.filter(visible=True)).to_have_count(0, timeout=timeout_s * 1000)

@@ -13,13 +13,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Locator, Page, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from agent.errors import PortalRejected, SessionExpired, TransientPortalError
+from agent.errors import PageRefused, PortalRejected, SessionExpired, TransientPortalError
 from agent.profile import PortalProfile
-from flows.widgets import Form
+from flows.widgets import Form, by_role
 
 __all__ = ["PageContext", "PortalPage", "PortalRejected"]
 
@@ -46,36 +47,66 @@ class PortalPage:
 
     def button(self, key: str, scope: Locator | None = None) -> Locator:
         where = scope if scope is not None else self.page
-        return where.get_by_role("button", name=self.profile.text(key), exact=True)
+        return by_role(where, "button", self.profile.text(key))
 
-    def _is_api_write(self, response: Response) -> bool:
-        request = response.request
-        return request.method == "POST" and self.profile.site["api_prefix"] in response.url
+    def _answers(self, route_key: str) -> Callable[[Response], bool]:
+        """The answer to the request a click on ``route_key``'s action sends, by its route alone.
 
-    def call_portal(self, action: Callable[[], None], what: str, *, refused: Locator | None = None) -> Any:
+        Other writes answered meanwhile (an upload, another tab's save) are not this click's answer.
+        """
+        route = self.profile.site[f"route_{route_key}"]
+
+        def match(response: Response) -> bool:
+            request = response.request
+            return request.method == "POST" and urlsplit(response.url).path.endswith(route)
+
+        return match
+
+    def refusals(self) -> Locator:
+        """What the page shows when it refuses a click itself: field errors and error messages."""
+        errors = self.page.locator(self.profile.selector("form_item_error"))
+        messages = self.page.locator(self.profile.selector("message_error"))
+        return errors.or_(messages).filter(visible=True)
+
+    def call_portal(
+        self, action: Callable[[], None], what: str, route_key: str, *, confirm: bool = False
+    ) -> Any:
         """Run ``action`` (a click) and return the ``datas`` of the portal's answer to it.
 
-        ``refused``: messages the page shows when it refuses the action itself, without asking the portal
-        (its own check of required fields); seen before any answer, they raise ``PortalRejected``.
+        The answer is the one to the request on the route the profile names for ``route_key``
+        (``[site] route_<key>``). ``confirm``: the page may ask to confirm first (a message box),
+        which is confirmed. When the page refuses the click itself (its own check of required
+        fields: no request is sent), its messages are raised as ``PortalRejected``.
         """
         timeout = self.ctx.navigation_timeout_ms
+        refused = self.refusals()
+        seen = set(refused.all_inner_texts())
         try:
-            with self.page.expect_response(self._is_api_write, timeout=timeout) as info:
+            with self.page.expect_response(self._answers(route_key), timeout=timeout) as info:
                 action()
-                if refused is not None:
-                    self._answer_or_refusal(info.is_done, refused, what, timeout)
+                self._answer_or_refusal(info.is_done, refused, seen, what, timeout, confirm)
         except PlaywrightTimeout as exc:
             raise TransientPortalError(f"{what}: the portal did not answer in time") from exc
         return self._envelope(info.value, what)
 
     def _answer_or_refusal(
-        self, answered: Callable[[], bool], refused: Locator, what: str, timeout_ms: float
+        self,
+        answered: Callable[[], bool],
+        refused: Locator,
+        seen: set[str],
+        what: str,
+        timeout_ms: float,
+        confirm: bool = False,
     ) -> None:
+        box = self.page.locator(self.profile.selector("message_box_confirm")).filter(visible=True)
         deadline = time.monotonic() + timeout_ms / 1000
         while not answered() and time.monotonic() < deadline:
-            messages = [m.strip() for m in refused.all_inner_texts() if m.strip()]
+            messages = [m.strip() for m in refused.all_inner_texts() if m.strip() and m not in seen]
             if messages:
-                raise PortalRejected(f"{what}: {'; '.join(messages)}")
+                raise PageRefused(f"{what}: {'; '.join(messages)}", messages)
+            if confirm and box.count() == 1:
+                box.click()
+                confirm = False
             # Waiting on the page (not sleeping) lets Playwright deliver the answer meanwhile.
             with contextlib.suppress(PlaywrightTimeout):
                 refused.first.wait_for(state="visible", timeout=_REFUSAL_POLL_MS)

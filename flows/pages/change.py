@@ -15,7 +15,7 @@ class ChangeActions(ReviewListPage):
         self.row_action(name, "change_filing")
         box = self.page.locator(self.profile.selector("message_box")).filter(visible=True)
         expect(box).to_have_count(1)
-        self.call_portal(lambda: row_button(box, self.profile.text("confirm")).click(), "变更")
+        self.call_portal(lambda: row_button(box, self.profile.text("confirm")).click(), "变更", "change")
 
     def continue_change(self, name: str) -> None:
         self.row_action(name, "continue_change")
@@ -54,7 +54,7 @@ class CancelDialog(ReviewListPage):
         return box.input_value()
 
     def confirm(self, dialog: Locator) -> None:
-        self.call_portal(lambda: row_button(dialog, self.profile.text("confirm")).click(), "注销")
+        self.call_portal(lambda: row_button(dialog, self.profile.text("confirm")).click(), "注销", "cancel")
         expect(dialog).to_be_hidden()
 
     def dismiss(self, dialog: Locator) -> None:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from playwright.sync_api import Locator, expect
 
 from agent.bundle import FormEntry
+from agent.errors import TransientPortalError
 from flows.pages.base import PortalPage
 from flows.pages.specs import spec_of
 from flows.pages.tables import label_value_pairs
-from flows.widgets import same_value, section_scope
+from flows.widgets import section_scope
 
 __all__ = ["EntityPage", "EntitySection"]
 
@@ -20,12 +22,21 @@ EntitySection = tuple[str, Sequence[FormEntry]]
 
 
 class EntityPage(PortalPage):
+    def _status(self, key: str) -> Locator:
+        # The status may be its own element (a tag) or the end of a line such as 状态：待审核.
+        text = re.escape(self.profile.message(key))
+        return self.page.get_by_text(re.compile(rf"(^|[:：])\s*{text}\s*$")).filter(visible=True)
+
     def is_filed(self) -> bool:
-        """False while the portal shows the entity as not filed (the editable form)."""
-        submit = self.button("entity_submit")
-        # The page shows either the editable form (with its submit button) or read-only tables.
-        expect(submit.or_(self.page.locator("table")).first).to_be_visible()
-        return submit.count() == 0
+        """Whether the page's status text says filed (待审核, 已通过) rather than not filed (未填报).
+
+        The status is read, not the page's layout: a portal may keep 主体信息 an editable form after
+        filing, with a status line above it.
+        """
+        filed = self._status("status_pending").or_(self._status("status_approved"))
+        not_filed = self._status("entity_not_filed")
+        expect(filed.or_(not_filed).first).to_be_visible(timeout=self.ctx.navigation_timeout_ms)
+        return filed.count() > 0
 
     def _scope(self, section_key: str, label: str) -> Locator:
         return section_scope(
@@ -40,13 +51,15 @@ class EntityPage(PortalPage):
             for entry in entries:
                 scope = self._scope(key, entry.label)
                 spec = spec_of(entry)
-                kind, actual = form.fill_and_read(spec, scope)
-                if not same_value(kind, spec.value, actual):
+                if not form.fill_and_read(spec, scope).matches:
                     mismatched.append(entry.path)
         return mismatched
 
     def submit(self) -> None:
-        self.call_portal(lambda: self.button("entity_submit").click(), "submit 主体信息")
+        self.call_portal(lambda: self.button("entity_submit").click(), "submit 主体信息", "entity_submit")
+        # Done only when the page shows the entity filed.
+        if not self.is_filed():
+            raise TransientPortalError("submit 主体信息: the page does not show 主体信息 as filed")
 
     def ensure_submitted(self) -> None:
         """Submit unless the page already shows it filed: safe to repeat after an unclear answer."""
@@ -56,6 +69,8 @@ class EntityPage(PortalPage):
     def filed_values(self, sections: Sequence[EntitySection]) -> dict[str, str]:
         """What the read-only view shows, keyed by bundle path."""
         shown: dict[str, str] = {}
+        if self.page.locator("table").count() == 0:
+            return shown  # the portal keeps an editable form after filing: nothing read-only to compare
         for key, entries in sections:
             title = self.profile.section(key)
             block = section_scope(self.page, title)

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Locator, expect
 
+from agent.errors import TransientPortalError
 from flows.pages.base import PortalPage
 from flows.pages.tables import list_rows
-from flows.widgets import exact_text
+from flows.widgets import by_role, exact_text
 
 __all__ = ["FilingRow", "FilingsPage"]
 
@@ -27,6 +28,16 @@ class FilingsPage(PortalPage):
         heading = self.page.get_by_text(exact_text(self.profile.column("algorithm_name")))
         table = self.page.locator(self.profile.selector("table")).filter(has=heading)
         expect(table).to_have_count(1)
+        # Headings come first, rows when the list call answers: read only after the loading mask is
+        # gone and the rows (or the empty text) are drawn, or an unloaded list reads as empty.
+        timeout = self.ctx.navigation_timeout_ms
+        mask = table.locator(self.profile.selector("loading_mask")).filter(visible=True)
+        expect(mask).to_have_count(0, timeout=timeout)
+        drawn = table.locator(self.profile.selector("table_row")).or_(
+            table.locator(self.profile.selector("table_empty"))
+        )
+        expect(drawn.first).to_be_visible(timeout=timeout)
+        expect(mask).to_have_count(0, timeout=timeout)
         return table
 
     def rows(self) -> list[FilingRow]:
@@ -48,7 +59,16 @@ class FilingsPage(PortalPage):
         )
 
     def new_filing(self) -> None:
-        self.call_portal(lambda: self.button("new_filing").click(), "start a new filing")
+        """Open a new filing's wizard. The portal may create the draft now or only on its first save;
+        either way the click is done when the wizard's first step shows (or failed with a message)."""
+        failed = self.page.locator(self.profile.selector("message_error")).filter(visible=True)
+        before = failed.count()
+        self.button("new_filing").click()
+        opened = by_role(self.page, "button", self.profile.text("next")).filter(visible=True)
+        timeout = self.ctx.navigation_timeout_ms
+        expect(opened.or_(failed.nth(before)).first).to_be_visible(timeout=timeout)
+        if opened.count() == 0:
+            raise TransientPortalError(f"start a new filing: {failed.last.inner_text().strip()}")
 
     def open_drafts(self) -> None:
         self.button("drafts").click()
@@ -57,4 +77,4 @@ class FilingsPage(PortalPage):
     def continue_draft(self, name: str) -> None:
         row = self._row(name)
         expect(row).to_have_count(1)
-        row.get_by_role("button", name=self.profile.text("continue_draft"), exact=True).click()
+        by_role(row, "button", self.profile.text("continue_draft")).click()

@@ -21,7 +21,7 @@ class LoginPage(PortalPage):
             spec = FieldSpec(path=label_key, label=self.profile.text(label_key), value=value)
             form.fill(spec)
         try:
-            self.call_portal(lambda: self.button("login_button").click(), "log in")
+            self.call_portal(lambda: self.button("login_button").click(), "log in", "login")
         except PortalRejected as exc:
             raise LoginFailed(str(exc)) from None
         expect(self.button("login_button")).to_have_count(0, timeout=self.ctx.navigation_timeout_ms)

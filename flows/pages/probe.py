@@ -15,7 +15,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from flows.pages.base import PortalPage
 from flows.pages.tables import list_rows
-from flows.widgets import exact_text
+from flows.widgets import by_role, exact_text
 
 __all__ = ["Expected", "ProbePage"]
 
@@ -114,7 +114,7 @@ class ProbePage(PortalPage):
 
     def first_row_button(self, key: str) -> Locator:
         row = self.page.locator(self.profile.selector("table_row")).filter(visible=True).first
-        return row.get_by_role("button", name=self.profile.text(key), exact=True)
+        return by_role(row, "button", self.profile.text(key))
 
     def current_step(self) -> int:
         """The position (from 1) of the stepper's current step, by the stepper's structure; 0 if none."""

@@ -50,7 +50,7 @@ class ProductsPage(PortalPage):
             return set()
         return {next(iter(row.values()), "") for row in list_rows(tables.first) if row}
 
-    def _dialog_save(self, opener: Locator, entries: Sequence[FormEntry], what: str) -> None:
+    def _dialog_save(self, opener: Locator, entries: Sequence[FormEntry], what: str, route: str) -> None:
         opener.click()
         dialog = self.page.get_by_role("dialog").filter(visible=True)
         expect(dialog).to_have_count(1)
@@ -58,7 +58,7 @@ class ProductsPage(PortalPage):
         for entry in entries:
             form.fill(spec_of(entry), dialog)
         try:
-            self.call_portal(lambda: self.button("save_product", dialog).click(), what)
+            self.call_portal(lambda: self.button("save_product", dialog).click(), what, route)
         except PortalError:
             # Leave the page as it was, so that a retry (or a person) starts from a closed dialog.
             self.button("cancel", dialog).click()
@@ -67,16 +67,16 @@ class ProductsPage(PortalPage):
         expect(dialog).to_have_count(0)
 
     def add_product(self, entries: Sequence[FormEntry]) -> None:
-        self._dialog_save(self.button("add_product"), entries, "新增产品")
+        self._dialog_save(self.button("add_product"), entries, "新增产品", "product_save")
 
     def add_path(self, product: str, entries: Sequence[FormEntry]) -> None:
         card = self._block(product, "add_path").first
-        self._dialog_save(self.button("add_path", card), entries, "添加功能访问路径")
+        self._dialog_save(self.button("add_path", card), entries, "添加功能访问路径", "path_add")
 
     def add_function(self, product: str, path: str, entries: Sequence[FormEntry]) -> None:
         card = self._block(product, "add_path").first
         block = self._block(path, "add_function", card).first
-        self._dialog_save(self.button("add_function", block), entries, "添加功能")
+        self._dialog_save(self.button("add_function", block), entries, "添加功能", "function_add")
 
     # -- idempotent additions: safe to repeat after an unclear answer ------------------------------
     def ensure_product(self, name: str, entries: Sequence[FormEntry]) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from playwright.sync_api import Locator, expect
 
 from flows.pages.base import PortalPage
-from flows.widgets import exact_text
+from flows.widgets import by_role, exact_text
+from flows.widgets.locate import Role
 
 __all__ = ["Shell"]
 
@@ -13,8 +14,13 @@ __all__ = ["Shell"]
 class Shell(PortalPage):
     def entry(self, text: str) -> Locator:
         """A clickable card, link or button whose visible text includes an element reading ``text``."""
+        roles: tuple[Role, ...] = ("button", "link", "menuitem")
+        for role in roles:
+            found = by_role(self.page, role, text).filter(visible=True)
+            if found.count() >= 1:
+                return found.first
         named = self.page.get_by_text(exact_text(text))
-        for role in ("button", "link", "menuitem"):
+        for role in roles:
             found = self.page.get_by_role(role).filter(has=named).filter(visible=True)
             if found.count() >= 1:
                 return found.first

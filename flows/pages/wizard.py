@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,7 +11,8 @@ from agent.bundle import FormEntry
 from flows.pages.base import PortalPage, PortalRejected
 from flows.pages.specs import spec_of
 from flows.pages.tables import label_value_pairs
-from flows.widgets import TreeDriver, exact_text, open_section, same_value
+from flows.widgets import TreeDriver, exact_text, open_section
+from flows.widgets.tree import NodePath, covered_leaves
 
 __all__ = ["FieldReadBack", "StepRejected", "WizardPage"]
 
@@ -34,28 +34,34 @@ class FieldReadBack:
 
 
 class WizardPage(PortalPage):
-    def current_step(self) -> int:
-        """1–4, from the stepper's current title."""
-        current = self._current_title()
-        expect(current).to_have_count(1, timeout=self.ctx.navigation_timeout_ms)
-        title = current.inner_text().strip()
-        titles = [
-            self.profile.step(k) for k in ("basic", "details", "products", "technical_service", "confirm")
-        ]
-        index = titles.index(title) if title in titles else -1
-        return {0: 1, 1: 2, 2: 3, 3: 3, 4: 4}.get(index, 0)
+    def _stepper(self) -> dict[str, object]:
+        names = {1: ("basic",), 2: ("details",), 3: ("products", "technical_service"), 4: ("confirm",)}
+        return {
+            "title": self.profile.selector("step_title"),
+            "current": self.profile.selector("step_current"),
+            "finished": self.profile.selector("step_finished"),
+            "names": [[step, [self.profile.step(k) for k in keys]] for step, keys in names.items()],
+        }
 
-    def _current_title(self) -> Locator:
-        return self.page.locator(self.profile.selector("step_title")).and_(
-            self.page.locator(self.profile.selector("step_current"))
+    def current_step(self) -> int:
+        """1–4 as the stepper shows it: the current title, else the number of finished steps plus one.
+
+        The stepper may lose its current mark when its titles change (the role chosen on step 1 names
+        step 3); the finished steps before it still tell where the wizard is.
+        """
+        self.page.wait_for_function(
+            f"(s) => ({_STEP_JS})(s) > 0", arg=self._stepper(), timeout=self.ctx.navigation_timeout_ms
         )
+        step: int = self.page.evaluate(_STEP_JS, self._stepper())
+        return step
 
     def wait_for_step(self, step: int) -> None:
-        names = {1: ("basic",), 2: ("details",), 3: ("products", "technical_service"), 4: ("confirm",)}[step]
-        pattern = "|".join(re.escape(self.profile.step(n)) for n in names)
+        """Wait until the wizard shows ``step`` with the button that moves on from it (下一步 or 提交)."""
         timeout = self.ctx.navigation_timeout_ms
-        expect(self._current_title()).to_have_text(re.compile(f"^\\s*({pattern})\\s*$"), timeout=timeout)
-        expect(self.button("save_draft")).to_be_visible(timeout=timeout)
+        self.page.wait_for_function(
+            f"(s) => ({_STEP_JS})(s) === {int(step)}", arg=self._stepper(), timeout=timeout
+        )
+        expect(self.button("next" if step < 4 else "submit")).to_be_visible(timeout=timeout)
 
     # -- filling ------------------------------------------------------------------------------
     def fill_entries(
@@ -69,9 +75,9 @@ class WizardPage(PortalPage):
         wrong: list[FieldReadBack] = []
         for entry in entries:
             spec = spec_of(entry, (rows or {}).get(entry.label, ()))
-            kind, actual = form.fill_and_read(spec, scope)
-            if not same_value(kind, spec.value, actual):
-                wrong.append(FieldReadBack(entry.path, entry.label, spec.value, actual))
+            filled = form.fill_and_read(spec, scope)
+            if not filled.matches:
+                wrong.append(FieldReadBack(entry.path, entry.label, filled.expected, filled.actual))
         return wrong
 
     def fill_section(self, section_key: str, entries: Sequence[FormEntry]) -> list[FieldReadBack]:
@@ -80,25 +86,28 @@ class WizardPage(PortalPage):
         scope = open_section(self.page, self.profile, self.profile.section(section_key))
         return self.fill_entries(entries, scope)
 
-    def tick_products(self, paths: Sequence[tuple[str, ...]]) -> set[tuple[str, ...]]:
+    def tick_products(self, paths: Sequence[tuple[str, ...]]) -> tuple[set[NodePath], set[NodePath]]:
+        """Tick ``paths``; return the functions they should cover and the functions the ticks cover."""
         tree = TreeDriver(self.page, self.page.locator(self.profile.selector("tree")).first, self.profile)
         tree.tick_exactly(paths)
-        return tree.ticked()
+        nodes = tree.nodes()
+        return covered_leaves(nodes, paths), {n.path for n in nodes if n.leaf and n.state == "checked"}
 
     # -- buttons ------------------------------------------------------------------------------
     def save_draft(self) -> None:
-        self.call_portal(lambda: self.button("save_draft").click(), "保存至草稿箱")
+        self.call_portal(lambda: self.button("save_draft").click(), "保存至草稿箱", "save_draft")
 
     def next(self, step: int) -> None:
-        errors = self.page.locator(self.profile.selector("form_item_error")).filter(visible=True)
         try:
-            self.call_portal(lambda: self.button("next").click(), f"下一步 from step {step}", refused=errors)
+            self.call_portal(lambda: self.button("next").click(), f"下一步 from step {step}", "next")
         except PortalRejected as exc:
             raise StepRejected(str(exc), self.field_errors()) from None
+        # Done only when the wizard shows the next step.
         self.wait_for_step(step + 1)
 
     def previous(self, step: int) -> None:
-        self.call_portal(lambda: self.button("previous").click(), f"上一步 from step {step}")
+        # 上一步 may or may not save the step: nothing waits for a save, and nothing relies on one.
+        self.button("previous").click()
         self.wait_for_step(step - 1)
 
     def field_errors(self) -> list[str]:
@@ -126,4 +135,18 @@ class WizardPage(PortalPage):
         expect(box.locator("input[type=checkbox]")).to_be_checked()
 
     def submit(self) -> None:
-        self.call_portal(lambda: self.button("submit").click(), "提交")
+        self.call_portal(lambda: self.button("submit").click(), "提交", "submit", confirm=True)
+
+
+_STEP_JS = """
+(s) => {
+  const titles = [...document.querySelectorAll(s.title)].filter((t) => t.offsetParent !== null);
+  if (!titles.length) return 0;
+  const current = titles.find((t) => t.matches(s.current));
+  if (current) {
+    const text = current.innerText.trim();
+    for (const [step, names] of s.names) if (names.includes(text)) return step;
+  }
+  return titles.filter((t) => t.matches(s.finished)).length + 1;
+}
+"""

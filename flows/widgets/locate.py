@@ -3,22 +3,66 @@
 Element UI's labels are not tied to their inputs (``for`` points at nothing), so ``get_by_label`` finds
 nothing on such pages. A form item is found from its visible label text instead, optionally inside the
 section whose title a person would read first.
+
+Icon fonts draw their glyphs as Private-Use-Area characters in a ``::before``, and those characters are
+part of an element's accessible name (``"\\ue784 草稿箱"``); a person does not read them, so every text
+match here ignores them, and whitespace, around and inside the text.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from playwright.sync_api import Locator, Page
 
 from agent.profile import PortalProfile
 
-__all__ = ["exact_text", "form_item", "section_scope"]
+__all__ = ["by_role", "exact_text", "form_item", "readable", "readable_line", "role_name", "section_scope"]
+
+# Unicode's Private Use Area (where icon fonts put their glyphs) and whitespace: not read by a person.
+_PUA = "\ue000-\uf8ff"
+_FILLER = rf"[\s{_PUA}]*"
+_UNREAD = re.compile(rf"[\s{_PUA}]+")
+
+
+def readable(text: str) -> str:
+    """``text`` as a person reads it: icon glyphs and whitespace removed."""
+    return _UNREAD.sub("", text)
+
+
+def readable_line(text: str) -> str:
+    """The first line of ``text`` without icon glyphs, its own spacing kept."""
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    return re.sub(f"[{_PUA}]", "", first).strip()
+
+
+def _spaced(text: str) -> str:
+    # Pattern source written with \uXXXX escapes so that Playwright's JavaScript regex reads it alike.
+    escaped = [re.escape(c) for c in readable(text)]
+    return _FILLER.join(escaped)
+
+
+def _source(pattern: str) -> str:
+    return pattern.replace(_PUA, r"\ue000-\uf8ff")
 
 
 def exact_text(text: str) -> re.Pattern[str]:
-    """A pattern matching ``text`` as the whole (trimmed) text of an element."""
-    return re.compile(rf"^\s*{re.escape(text)}\s*[:：]?\s*$")
+    """A pattern matching ``text`` as the whole text of an element (a trailing colon allowed)."""
+    return re.compile(_source(rf"^{_FILLER}{_spaced(text)}{_FILLER}[:：]?{_FILLER}$"))
+
+
+def role_name(text: str) -> re.Pattern[str]:
+    """A pattern matching an accessible name that reads ``text``, icon glyphs and spacing aside."""
+    return re.compile(_source(rf"^{_FILLER}{_spaced(text)}{_FILLER}$"))
+
+
+Role = Literal["button", "link", "menuitem", "radio", "tab", "checkbox"]
+
+
+def by_role(scope: Page | Locator, role: Role, text: str) -> Locator:
+    """Buttons, links, menu items… named ``text`` as a person reads the name."""
+    return scope.get_by_role(role, name=role_name(text))
 
 
 def _xpath_literal(text: str) -> str:

@@ -9,10 +9,15 @@ from collections.abc import Sequence
 
 from playwright.sync_api import Locator, Page, expect
 
+from agent.bundle.fields import Kind
+from agent.errors import NotOnScreen
 from agent.profile import PortalProfile
-from flows.widgets.controls import choose_option
+from flows.values import FieldValue
+from flows.widgets.driver import Control, Marker, SameValue
+from flows.widgets.locate import by_role
+from flows.widgets.select import choose_option
 
-__all__ = ["read_rows", "set_rows"]
+__all__ = ["ROWS", "read_rows", "set_rows"]
 
 
 def _rows(item: Locator, profile: PortalProfile, first_placeholder: str) -> Locator:
@@ -22,7 +27,7 @@ def _rows(item: Locator, profile: PortalProfile, first_placeholder: str) -> Loca
 
 
 def _add_button(item: Locator, profile: PortalProfile) -> Locator:
-    return item.get_by_role("button", name=profile.text("add_row"), exact=True)
+    return by_role(item, "button", profile.text("add_row"))
 
 
 def _controls(row: Locator, placeholders: Sequence[str]) -> list[Locator]:
@@ -44,7 +49,7 @@ def set_rows(
         expect(rows).to_have_count(before + 1)
     while rows.count() > len(values):
         before = rows.count()
-        rows.last.get_by_role("button", name=profile.text("remove_row"), exact=True).click()
+        by_role(rows.last, "button", profile.text("remove_row")).click()
         expect(rows).to_have_count(before - 1)
     for index, row_values in enumerate(values):
         row = rows.nth(index)  # rows are positional by nature: the portal keeps them in order
@@ -62,3 +67,23 @@ def set_rows(
 def read_rows(item: Locator, profile: PortalProfile, placeholders: Sequence[str]) -> list[list[str]]:
     rows = _rows(item, profile, placeholders[0])
     return [[c.input_value() for c in _controls(rows.nth(i), placeholders)] for i in range(rows.count())]
+
+
+class _Rows(SameValue):
+    kind: Kind = "rows"
+
+    def detect(self, profile: PortalProfile) -> Marker:
+        return Marker("button", profile.text("add_row"))
+
+    def set(self, control: Control, value: FieldValue) -> None:
+        if not isinstance(value, list) or not control.row_placeholders:
+            raise NotOnScreen(f"repeated rows take a list of rows and their placeholders, not {value!r}")
+        rows = [[str(c) for c in row] if isinstance(row, list) else [str(row)] for row in value]
+        set_rows(control.page, control.item, control.profile, control.row_placeholders, rows)
+
+    def read(self, control: Control) -> FieldValue | None:
+        rows = read_rows(control.item, control.profile, control.row_placeholders)
+        return [row[0] for row in rows] if len(control.row_placeholders) == 1 else list(rows)
+
+
+ROWS = _Rows()

@@ -1,12 +1,16 @@
-"""The product tree of step 3 (产品 → 功能访问路径 → 功能), ticked exactly as a bundle names.
+"""The product tree of step 3 (产品 → 功能访问路径 → 功能), ticked so that it covers what a bundle names.
 
-Ticking a parent ticks all beneath it, so the tree is first cleared, then the named nodes are ticked,
-then the page's own ticks are read back as the set of topmost fully ticked nodes.
+Element's el-tree keeps a node's tick on the node's own checkbox: ``is-checked`` or ``is-indeterminate``
+on its ``.el-checkbox__input`` (and the native input's ``checked``); ``aria-checked`` on the node is
+left out when false, so it is not read. Ticks are linked: ticking every child ticks the parent, so what
+the page shows is compared as the set of functions (leaves) covered, never as the literal nodes ticked.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -14,9 +18,22 @@ from agent.errors import NotOnScreen
 from agent.profile import PortalProfile
 from flows.widgets.locate import exact_text
 
-__all__ = ["TreeDriver"]
+__all__ = ["NodePath", "TreeDriver", "TreeNode", "covered_leaves"]
 
 NodePath = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    path: NodePath
+    state: str  # "checked", "indeterminate" or "none"
+    leaf: bool
+
+
+def covered_leaves(nodes: Iterable[TreeNode], paths: Iterable[NodePath]) -> set[NodePath]:
+    """The leaves of the tree that lie under (or are) any of ``paths``."""
+    wanted = list(paths)
+    return {n.path for n in nodes if n.leaf and any(n.path[: len(w)] == w for w in wanted)}
 
 
 class TreeDriver:
@@ -53,19 +70,24 @@ class TreeDriver:
             node.locator(f":scope > {self._content}").locator(self.profile.selector("tree_expand")).click()
             expect(node).to_have_attribute("aria-expanded", "true")
 
-    def _click_box(self, node: Locator) -> None:
-        node.locator(f":scope > {self._content}").locator("label").filter(
-            has=self.page.locator("input[type=checkbox]")
-        ).click()
+    def _box(self, node: Locator) -> Locator:
+        return node.locator(f":scope > {self._content}").locator(self.profile.selector("tree_checkbox")).first
+
+    def _checked(self, node: Locator) -> bool:
+        classes = (self._box(node).get_attribute("class") or "").split()
+        return self.profile.selector("checked_class") in classes
 
     def _set(self, node: Locator, checked: bool) -> None:
-        want = "true" if checked else "false"
         # A half-ticked node becomes fully ticked on the first click; a second click clears it.
         for _ in range(2):
-            if node.get_attribute("aria-checked") == want:
+            if self._checked(node) == checked:
                 return
-            self._click_box(node)
-        expect(node).to_have_attribute("aria-checked", want)
+            self._box(node).click()
+        own = re.compile(rf"(^|\s){re.escape(self.profile.selector('checked_class'))}(\s|$)")
+        if checked:
+            expect(self._box(node)).to_have_class(own)
+        else:
+            expect(self._box(node)).not_to_have_class(own)
 
     def roots(self) -> list[str]:
         labels = self.tree.locator(f":scope > {self._node} > {self._content} {self._label}")
@@ -79,29 +101,45 @@ class TreeDriver:
         for path in paths:
             self._set(self.node(path), True)
 
-    def ticked(self) -> set[NodePath]:
-        """The topmost fully ticked nodes, i.e. what the filing covers (read in one go)."""
+    def nodes(self) -> list[TreeNode]:
+        """Every node drawn, with its tick state (read in one go)."""
         selectors = {
             "node": self._node,
             "content": self._content,
             "children": self._children,
             "label": self._label,
+            "box": self.profile.selector("tree_checkbox"),
+            "checked": self.profile.selector("checked_class"),
+            "half": self.profile.selector("indeterminate_class"),
         }
-        paths: list[list[str]] = self.tree.evaluate(_TICKED_JS, selectors)
-        return {tuple(p) for p in paths}
+        found: list[dict[str, object]] = self.tree.evaluate(_NODES_JS, selectors)
+        return [
+            TreeNode(tuple(str(p) for p in f["path"]), str(f["state"]), bool(f["leaf"]))  # type: ignore[attr-defined]
+            for f in found
+        ]
+
+    def covered(self) -> set[NodePath]:
+        """The functions (leaves) the ticks cover."""
+        return {n.path for n in self.nodes() if n.leaf and n.state == "checked"}
 
 
-_TICKED_JS = """
+_NODES_JS = """
 (tree, s) => {
   const out = [];
   const own = (box) => (box ? [...box.children].filter((n) => n.matches(s.node)) : []);
   const walk = (nodes, prefix) => {
     for (const node of nodes) {
-      const label = node.querySelector(`:scope > ${s.content} ${s.label}`);
+      const content = node.querySelector(`:scope > ${s.content}`);
+      const label = content && content.querySelector(s.label);
+      const box = content && content.querySelector(s.box);
+      const input = box && box.querySelector('input[type=checkbox]');
+      const classes = box ? box.classList : { contains: () => false };
+      const state = classes.contains(s.checked) || (input && input.checked) ? 'checked'
+        : classes.contains(s.half) ? 'indeterminate' : 'none';
       const path = [...prefix, label ? label.innerText.trim() : ''];
-      const state = node.getAttribute('aria-checked');
-      if (state === 'true') out.push(path);
-      else if (state === 'mixed') walk(own(node.querySelector(`:scope > ${s.children}`)), path);
+      const children = own(node.querySelector(`:scope > ${s.children}`));
+      out.push({ path, state, leaf: children.length === 0 });
+      walk(children, path);
     }
   };
   walk(own(tree), []);

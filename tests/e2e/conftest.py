@@ -20,6 +20,7 @@ from fixtures.mock_portal import MockPortal
 from .helpers import make_settings
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "bundles"
+PROFILES = FIXTURES.parent / "profiles"
 BUNDLES = {"provider": "provider-basic", "supporter": "supporter-basic", "newco": "newco-provider"}
 
 
@@ -32,7 +33,11 @@ def _in_scratch_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 @pytest.fixture
 def settings(portal: MockPortal, tmp_path: Path) -> Settings:
     """Settings for the freshly reset mock portal, with this test's own state and evidence directories."""
-    return make_settings(portal.url, tmp_path)
+    profile = PROFILES / f"{portal.variant}.toml"
+    if not profile.is_file():
+        return make_settings(portal.url, tmp_path)
+    # Only the variant's profile override, as an operator facing that portal would write it.
+    return make_settings(portal.url, tmp_path, profile_path=profile)
 
 
 @pytest.fixture

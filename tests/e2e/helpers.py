@@ -38,10 +38,13 @@ ENTITY_SECTIONS = {
 }
 
 
-def make_settings(base_url: str, root: Path, **overrides: Any) -> Settings:
+def make_settings(base_url: str, root: Path, profile_path: Path | None = None, **overrides: Any) -> Settings:
+    portal: dict[str, Any] = {"base_url": base_url}
+    if profile_path is not None:
+        portal["profile_path"] = profile_path
     return load_settings(
         None,
-        portal={"base_url": base_url},
+        portal=portal,
         paths={"state_dir": root / "state", "evidence_dir": root / "evidence"},
         accounts={name: {"username": name, "password": DEMO_PASSWORD} for name in ACCOUNTS},
         timeouts=TIMEOUTS,

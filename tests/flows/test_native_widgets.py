@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
+from agent.bundle.fields import Kind
 from agent.errors import NotOnScreen
 from agent.profile import PortalProfile, load_profile
-from flows.widgets import FieldKind, FieldSpec, Form
+from flows.widgets import FieldSpec, Form
 
 pytestmark = pytest.mark.e2e
 
@@ -36,35 +37,38 @@ NATIVE_FORM = """
 @pytest.fixture
 def native_profile(tmp_path: Path) -> PortalProfile:
     override = tmp_path / "native.toml"
-    override.write_text('[ui]\nform_item_label = "label"\nupload_list_item = "ul > li"\n', encoding="utf-8")
+    override.write_text(
+        '[ui]\nform_item_label = "label"\nupload_list_item = "ul > li"\nupload_success = "ul > li"\n',
+        encoding="utf-8",
+    )
     return load_profile(override)
 
 
-def _fill_and_read(page: Page, profile: PortalProfile, spec: FieldSpec) -> tuple[FieldKind, object]:
+def _fill_and_read(page: Page, profile: PortalProfile, spec: FieldSpec) -> tuple[Kind, object]:
     form = Form(page, profile, upload_timeout_ms=5_000)
     kind = form.fill(spec)
-    return kind, form.read(spec, kind)
+    return kind, form.read(spec)
 
 
 @pytest.mark.parametrize(
     ("label", "value", "kind"),
     [
-        ("算法名称", "示例算法", FieldKind.TEXT),
-        ("算法类型", "个性化推送类", FieldKind.SELECT),
-        ("应用领域", ["办公", "游戏"], FieldKind.MULTISELECT),
-        ("上线时间", "2023-08-01", FieldKind.DATE),
-        ("算法简介", "多行\n文本", FieldKind.TEXTAREA),
-        ("是否支持批量输出", "否", FieldKind.RADIO),
-        ("同意", True, FieldKind.CHECKBOX),
+        ("算法名称", "示例算法", "text"),
+        ("算法类型", "个性化推送类", "select"),
+        ("应用领域", ["办公", "游戏"], "multiselect"),
+        ("上线时间", "2023-08-01", "date"),
+        ("算法简介", "多行\n文本", "textarea"),
+        ("是否支持批量输出", "否", "radio"),
+        ("同意", True, "checkbox"),
     ],
 )
 def test_native_controls_are_filled_and_read_back(
-    page: Page, native_profile: PortalProfile, label: str, value: object, kind: FieldKind
+    page: Page, native_profile: PortalProfile, label: str, value: object, kind: Kind
 ) -> None:
     page.set_content(NATIVE_FORM)
-    spec = FieldSpec(path=f"x.{label}", label=label, value=value)  # type: ignore[arg-type]
+    spec = FieldSpec(path=f"x.{label}", label=label, value=value)
     found, shown = _fill_and_read(page, native_profile, spec)
-    assert found is kind
+    assert found == kind
     assert shown == value
 
 
@@ -74,7 +78,7 @@ def test_native_upload_lists_the_file(page: Page, native_profile: PortalProfile,
     page.set_content(NATIVE_FORM)
     spec = FieldSpec(path="algorithm.public_disclosure", label="拟公示内容", value=pdf)
     kind, shown = _fill_and_read(page, native_profile, spec)
-    assert kind is FieldKind.UPLOAD
+    assert kind == "upload"
     assert shown == pdf.name
 
 
