@@ -53,8 +53,8 @@ def test_systemd_units_fit_together_and_the_command_parses() -> None:
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
 def test_systemd_analyze_verifies_the_units(tmp_path: Path) -> None:
-    units = ("batch.service", "batch.timer", "sync.service", "sync.timer")
-    for name in (f"beian-agent-{unit}" for unit in units):
+    kinds = ("batch.service", "batch.timer", "sync.service", "sync.timer")
+    for name in (f"beian-agent-{unit}" for unit in kinds):
         text = (CONTRIB / "systemd" / name).read_text(encoding="utf-8")
         (tmp_path / name).write_text(text.replace("/srv/beian/.venv/bin/beian-agent", CLI), encoding="utf-8")
     units = [str(p) for p in sorted(tmp_path.glob("beian-agent-*"))]
