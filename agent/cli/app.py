@@ -9,12 +9,14 @@ from agent.cli import (
     evidence,
     export,
     init,
+    lifecycle,
     login,
     mock_portal,
     probe,
     queue,
     status,
     submit,
+    sync,
     validate,
 )
 
@@ -29,7 +31,21 @@ app = typer.Typer(
 )
 
 # Each module defines ``register(app)``; the order here is the order of ``--help``.
-for _command in (validate, init, mock_portal, submit, batch, queue, status, export, evidence, probe, login):
+for _command in (
+    validate,
+    init,
+    mock_portal,
+    submit,
+    lifecycle,
+    batch,
+    queue,
+    sync,
+    status,
+    export,
+    evidence,
+    probe,
+    login,
+):
     _command.register(app)
 
 

@@ -44,7 +44,7 @@ def mock_portal(
 
     The first line on stdout is MOCK_PORTAL_URL=http://127.0.0.1:PORT/ . Test-only routes:
     GET /__mock/state, POST /__mock/reset, POST /__mock/faults, POST /__mock/provision,
-    GET /__mock/requests.
+    GET /__mock/requests, POST /__mock/review.
     """
     # Imported here so the rest of the CLI does not pay for the server's imports.
     import uvicorn

@@ -3,6 +3,8 @@
 The filing flow reads 备案信息 (every filing and draft of the entity) and the ledger entry of the bundle,
 and asks ``decide`` which of these it is:
 
+- the portal lists the filing as returned (已退回): continue it (correct and resubmit the same filing,
+  never a new one); a ledger ``submitting`` then means our resubmission did not go through;
 - the portal lists the filing as anything but a draft: it is submitted (by our own unclear 提交 if the
   ledger says ``submitting``, else by someone before us);
 - two or more drafts carry the name: a person chooses which to keep;
@@ -32,6 +34,7 @@ class Action(StrEnum):
     CONTINUE_DRAFT = "continue_draft"
     CREATE = "create"
     ADOPT_UNNAMED = "adopt_unnamed"  # a killed run's draft, saved before it had a name
+    CONTINUE_RETURNED = "continue_returned"  # 已退回: 修改 on its row, refill, resubmit
     ALREADY_SUBMITTED = "already_submitted"
     SUBMITTED = "submitted"  # our own earlier 提交 went through after all
     DUPLICATE_DRAFTS = "duplicate_drafts"
@@ -39,10 +42,11 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class ProfileStatuses:
-    """The portal's texts the decision reads: a draft's status, and what an empty cell shows."""
+    """The portal's texts the decision reads: a draft's, an empty cell's and a returned filing's."""
 
     draft: str
     empty: str
+    returned: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ def decide(
 ) -> Decision:
     mine = [r for r in rows if r.name == name]
     submitting = entry is not None and entry.status is Status.SUBMITTING
+    if statuses.returned is not None and any(r.status == statuses.returned for r in mine):
+        return Decision(Action.CONTINUE_RETURNED, name, submitting)
     if any(r.status != statuses.draft for r in mine):
         return Decision(Action.SUBMITTED if submitting else Action.ALREADY_SUBMITTED)
     drafts = [r for r in mine if r.status == statuses.draft]

@@ -29,6 +29,7 @@ from agent.state.ledger import Checkpoint, Status
 from flows.pages.entity import EntityPage, display_text
 from flows.pages.filings import FilingsPage
 from flows.pages.products import ProductsPage
+from flows.pages.review import ReviewListPage
 from flows.pages.shell import Shell
 from flows.pages.wizard import FieldReadBack, WizardPage
 
@@ -180,7 +181,9 @@ class FilingFlow:
         self.shell.open_entry("home_filings")
         filings = FilingsPage(self.ctx)
         entry = self.ledger.get(self.key)
-        statuses = ProfileStatuses(self.profile.message("status_draft"), self.profile.message("empty_value"))
+        message = self.profile.message
+        returned = message("status_returned")
+        statuses = ProfileStatuses(message("status_draft"), message("empty_value"), returned)
         decision = decide(filings.rows(), entry, self.name, statuses)
         self.log.info("filing_decision", action=decision.action.value)
         if decision.action in (Action.ALREADY_SUBMITTED, Action.SUBMITTED):
@@ -195,7 +198,9 @@ class FilingFlow:
             raise DuplicateDrafts(
                 f"草稿箱 holds {decision.drafts} drafts named {self.name!r}; delete all but one"
             )
-        if decision.draft_name is not None:
+        if decision.action is Action.CONTINUE_RETURNED:
+            ReviewListPage(self.ctx).edit_returned(self.name)  # the same filing, corrected
+        elif decision.draft_name is not None:
             filings.open_drafts()
             filings.continue_draft(decision.draft_name)
         else:
@@ -293,12 +298,7 @@ class FilingFlow:
         shown = wizard.confirmation_pairs()
         sep = self.profile.message("list_separator")
         wrong: list[FieldReadBack] = []
-        entries: list[FormEntry] = self.bundle.fields("algorithm")
-        for _, path in _STEP2:
-            entries += self.bundle.fields(path)
-        if self.bundle.is_supporter:
-            entries += [e for e in self.bundle.fields("technical_service") if e.kind != "rows"]
-        for entry in entries:
+        for entry in self._summary_entries():
             label = self.profile.label(entry.label)
             expected = display_text(entry.value, sep)
             ok = None if label not in shown else shown[label].startswith(expected)
@@ -316,6 +316,15 @@ class FilingFlow:
         if self.options.submit:
             self._submit(wizard)
 
+    def _summary_entries(self) -> list[FormEntry]:
+        """The bundle's fields the confirmation page (and 查看) show, in their order."""
+        entries: list[FormEntry] = self.bundle.fields("algorithm")
+        for _, path in _STEP2:
+            entries += self.bundle.fields(path)
+        if self.bundle.is_supporter:
+            entries += [e for e in self.bundle.fields("technical_service") if e.kind != "rows"]
+        return entries
+
     def _submit(self, wizard: WizardPage) -> None:
         if not self.options.confirm_truthful:
             raise SubmissionNotConfirmed(
@@ -332,7 +341,9 @@ class FilingFlow:
         self.shell.go_home()
         self.shell.open_entry("home_filings")
         rows = [r for r in FilingsPage(self.ctx).rows() if r.name == self.name]
-        if any(r.status != self.profile.message("status_draft") for r in rows):
+        # Still editable (a draft, a returned filing, a 变更 in progress): 提交 did not go through.
+        editable = {self.profile.message(k) for k in ("status_draft", "status_returned", "status_changing")}
+        if any(r.status not in editable for r in rows):
             self._checkpoint(Checkpoint.SUBMITTED, Status.SUBMITTED)
             self.outcome.status = RunStatus.SUBMITTED
             self._screenshot("submitted")

@@ -78,7 +78,7 @@ def run_bundle(
     own_ledger = ledger is None
     ledger = ledger if ledger is not None else open_ledger(settings)
     run_id = run_id if run_id is not None else ledger.begin_run("submit")
-    key = bundle_key_for(bundle.directory if isinstance(target, Bundle) else target)
+    key = plan.ledger_key(bundle_key_for(bundle.directory if isinstance(target, Bundle) else target), bundle)
     entry = ledger.get(key)
     if entry is not None and entry.status in (Status.SUBMITTED, Status.ALREADY_SUBMITTED):
         result.status, result.exit_code = RunStatus.ALREADY_SUBMITTED, ExitCode.OK

@@ -15,6 +15,7 @@ State machine (``status``; upper case = sticky)::
     any non-sticky status ─► ALREADY_SUBMITTED        (the portal already shows it submitted)
     SUBMITTING ─► ALREADY_SUBMITTED                    (a read-back found it filed)
     SUBMITTING ─► ready                                (``release``: a person found it not filed)
+    SUBMITTED / ALREADY_SUBMITTED ─► returned ─► running  (``record_portal``: the reviewer returned it)
 
 Nothing is ever submitted twice:
 
@@ -54,6 +55,7 @@ __all__ = [
     "Ledger",
     "LedgerEntry",
     "LedgerEvent",
+    "PortalEvent",
     "RunLedger",
     "RunRecord",
     "SqlLedger",
@@ -76,6 +78,7 @@ class Status(StrEnum):
     ALREADY_SUBMITTED = "already_submitted"
     FAILED = "failed"
     NEEDS_PERSON = "needs_person"
+    RETURNED = "returned"  # the portal shows the filing 已退回: it may be corrected and resubmitted
 
 
 class Checkpoint(StrEnum):
@@ -101,10 +104,16 @@ ADDED_COLUMNS = (
     "filing_number",
     "submitted_at",
     "evidence_dir",
+    "opinion",
+    "reviewed_at",
+    "approved_hash",
+    "synced_at",
 )
+# What ``record_portal`` writes: the portal's own view of the filing, read by ``beian-agent sync``.
+PORTAL_FIELDS = ("portal_status", "filing_number", "opinion", "submitted_at", "reviewed_at")
 _FIELDS = frozenset(
     {"content_hash", "account", "algorithm_name", "draft_ref", "last_error", *ADDED_COLUMNS}
-) - {"submitted_at"}
+) - {"submitted_at", "opinion", "reviewed_at", "synced_at"}
 # The statuses whose evidence shows a submission: the click on 提交 and its confirmation.
 _SUBMISSION = (Status.SUBMITTING, Status.SUBMITTED)
 
@@ -130,6 +139,23 @@ class LedgerEntry:
     filing_number: str | None = None
     submitted_at: str | None = None
     evidence_dir: str | None = None
+    opinion: str | None = None
+    reviewed_at: str | None = None
+    approved_hash: str | None = None  # the bundle's content hash when the portal first showed 已通过
+    synced_at: str | None = None
+
+
+@dataclass(frozen=True)
+class PortalEvent:
+    """One change the portal showed for a bundle's filing (status, number or opinion), as sync saw it."""
+
+    bundle_key: str
+    run_id: str | None
+    portal_status: str
+    filing_number: str | None
+    opinion: str | None
+    portal_at: str | None  # the date the portal gives for it (submitted, decided), as shown
+    seen_at: str
 
 
 @dataclass(frozen=True)
@@ -174,6 +200,9 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT, bundle_key TEXT NOT NULL, checkpoint TEXT,
     status TEXT NOT NULL, error TEXT, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS portal_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, bundle_key TEXT NOT NULL, run_id TEXT, portal_status TEXT NOT NULL,
+    filing_number TEXT, opinion TEXT, portal_at TEXT, seen_at TEXT NOT NULL);
 """
 
 
@@ -197,6 +226,20 @@ class RunLedger(Protocol):
         self, bundle_key: str, run_id: str | None, *, evidence_dir: str | None = None
     ) -> LedgerEntry: ...
     def release(self, bundle_key: str, run_id: str | None, note: str) -> LedgerEntry: ...
+    def record_portal(
+        self,
+        bundle_key: str,
+        run_id: str | None,
+        *,
+        portal_status: str,
+        filing_number: str | None = None,
+        opinion: str | None = None,
+        submitted_at: str | None = None,
+        reviewed_at: str | None = None,
+        returned: bool = False,
+        approved: bool = False,
+    ) -> bool: ...
+    def portal_history(self, bundle_key: str | None = None) -> list[PortalEvent]: ...
 
 
 class Tx(Protocol):
@@ -328,6 +371,72 @@ class SqlLedger(ABC):
             return _write(
                 tx, bundle_key, run_id, Checkpoint.CONFIRM, Status.READY, {"last_error": note}, True
             )
+
+    def record_portal(
+        self,
+        bundle_key: str,
+        run_id: str | None,
+        *,
+        portal_status: str,
+        filing_number: str | None = None,
+        opinion: str | None = None,
+        submitted_at: str | None = None,
+        reviewed_at: str | None = None,
+        returned: bool = False,
+        approved: bool = False,
+    ) -> bool:
+        """Record what the portal lists for the bundle's filing; True when it differs from the last time.
+
+        A change of status, number or opinion is appended to ``portal_history``. ``returned``: the
+        filing may be edited again, so the bundle leaves its sticky submitted state for ``returned``
+        (a later ``submit`` refills and resubmits the same filing). ``approved``: the bundle's content
+        hash is kept as the approved one, the base of the 变更 deadline.
+        """
+        now = _now()
+        with self._tx() as tx:
+            row = tx.row_for_update(bundle_key)
+            if row is None:
+                raise InvalidTransition(f"{bundle_key}: the ledger has never seen this bundle")
+            last = tx.rows(
+                "SELECT portal_status, filing_number, opinion FROM portal_history WHERE bundle_key = ? "
+                "ORDER BY id DESC LIMIT 1",
+                bundle_key,
+            )
+            shown = (portal_status, filing_number, opinion)
+            changed = not last or tuple(last[0][k] for k in PORTAL_FIELDS[:3]) != shown
+            if changed:
+                tx.rows(
+                    "INSERT INTO portal_history (bundle_key, run_id, portal_status, filing_number, opinion, "
+                    "portal_at, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    bundle_key, run_id, portal_status, filing_number, opinion,
+                    reviewed_at or submitted_at, now,
+                )  # fmt: skip
+            values: dict[str, Any] = {
+                "portal_status": portal_status,
+                "filing_number": filing_number or row["filing_number"],
+                "opinion": opinion,
+                "reviewed_at": reviewed_at or row["reviewed_at"],
+                "synced_at": now,
+            }
+            if submitted_at:
+                values["submitted_at"] = submitted_at
+            if approved and not row["approved_hash"]:
+                values["approved_hash"] = row["content_hash"]
+            sets = ", ".join(f"{k} = ?" for k in values)
+            tx.rows(f"UPDATE bundles SET {sets} WHERE bundle_key = ?", *values.values(), bundle_key)
+            if returned and Status(row["status"]) is not Status.RETURNED:
+                _write(
+                    tx, bundle_key, run_id, row["checkpoint"], Status.RETURNED, {"last_error": opinion}, True
+                )
+        return changed
+
+    def portal_history(self, bundle_key: str | None = None) -> list[PortalEvent]:
+        columns = "SELECT bundle_key, run_id, portal_status, filing_number, opinion, portal_at, seen_at"
+        if bundle_key is None:
+            rows = self._select(f"{columns} FROM portal_history ORDER BY id")
+        else:
+            rows = self._select(f"{columns} FROM portal_history WHERE bundle_key = ? ORDER BY id", bundle_key)
+        return [PortalEvent(**dict(r)) for r in rows]
 
 
 class _SqliteTx:

@@ -13,6 +13,7 @@ import pytest
 import typer
 
 from agent.cli import batch as batch_command
+from agent.cli import sync as sync_command
 from fixtures.mock_portal import MockPortal
 
 from .conftest import PASSWORD, make_bundle
@@ -52,10 +53,11 @@ def test_systemd_units_fit_together_and_the_command_parses() -> None:
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
 def test_systemd_analyze_verifies_the_units(tmp_path: Path) -> None:
-    for name in ("beian-agent-batch.service", "beian-agent-batch.timer"):
+    kinds = ("batch.service", "batch.timer", "sync.service", "sync.timer")
+    for name in (f"beian-agent-{unit}" for unit in kinds):
         text = (CONTRIB / "systemd" / name).read_text(encoding="utf-8")
         (tmp_path / name).write_text(text.replace("/srv/beian/.venv/bin/beian-agent", CLI), encoding="utf-8")
-    units = [str(tmp_path / "beian-agent-batch.service"), str(tmp_path / "beian-agent-batch.timer")]
+    units = [str(p) for p in sorted(tmp_path.glob("beian-agent-*"))]
     done = subprocess.run(["systemd-analyze", "verify", *units], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     calendar = _unit("beian-agent-batch.timer")["Timer"]["OnCalendar"]
@@ -65,11 +67,21 @@ def test_systemd_analyze_verifies_the_units(tmp_path: Path) -> None:
     )
 
 
-def _cron_command() -> str:
+def _parses_as_sync(argv: list[str]) -> None:
+    """The arguments after ``beian-agent`` are a valid ``sync`` command line (parsed, not run)."""
+    assert argv[0] == "sync", argv
+    app = typer.Typer()
+    sync_command.register(app)
+    command = typer.main.get_command(app)
+    with command.make_context("beian-agent sync", list(argv[1:])) as ctx:
+        assert ctx.params["config"] is not None
+
+
+def _cron_command(verb: str = "batch") -> str:
     (line,) = [
         line
         for line in (CONTRIB / "cron" / "beian-agent").read_text(encoding="utf-8").splitlines()
-        if line and not line.startswith("#") and "=" not in line.split()[0]
+        if line and not line.startswith("#") and "=" not in line.split()[0] and f"beian-agent {verb} " in line
     ]
     fields = line.split(None, 6)
     assert re.fullmatch(r"\d+", fields[0]) and re.fullmatch(r"\d+", fields[1]) and fields[5] == "beian"
@@ -81,6 +93,21 @@ def test_cron_line_is_one_valid_entry_with_a_batch_command() -> None:
     argv = shlex.split(command.split("&&")[-1].split(">>")[0])
     assert argv[0] == "/srv/beian/.venv/bin/beian-agent"
     _parses_as_batch(argv[1:])
+
+
+def test_cron_syncs_every_night_before_the_batch() -> None:
+    command = _cron_command("sync")
+    argv = shlex.split(command.split("&&")[-1].split(">>")[0])
+    assert argv[0] == "/srv/beian/.venv/bin/beian-agent"
+    _parses_as_sync(argv[1:])
+
+
+def test_systemd_sync_units_fit_together_and_the_command_parses() -> None:
+    service, timer = _unit("beian-agent-sync.service"), _unit("beian-agent-sync.timer")
+    assert service["Service"]["Type"] == "oneshot"
+    assert timer["Timer"]["Unit"] == "beian-agent-sync.service"
+    argv = shlex.split(service["Service"]["ExecStart"])
+    _parses_as_sync(argv[1:])
 
 
 @pytest.mark.e2e
@@ -132,6 +159,8 @@ def test_the_doc_shows_the_shipped_recipes() -> None:
     for path in (
         CONTRIB / "systemd" / "beian-agent-batch.service",
         CONTRIB / "systemd" / "beian-agent-batch.timer",
+        CONTRIB / "systemd" / "beian-agent-sync.service",
+        CONTRIB / "systemd" / "beian-agent-sync.timer",
         CONTRIB / "cron" / "beian-agent",
         CONTRIB / "ci" / "github-actions.yml",
         CONTRIB / "ci" / "gitlab-ci.yml",

@@ -107,3 +107,27 @@ def test_duplicates_after_an_unclear_submit_still_release_it() -> None:
 def test_the_names_are_compared_exactly() -> None:
     rows = [_row(NAME + " "), _row(NAME[:-1])]
     assert decide(rows, None, NAME, STATUSES).action is Action.CREATE
+
+
+RETURNING = ProfileStatuses(draft="草稿", empty="-", returned="已退回")
+
+
+@pytest.mark.parametrize("status", [Status.RETURNED, Status.SUBMITTED, Status.FAILED])
+def test_a_returned_filing_is_continued_never_created_again(status: Status) -> None:
+    decision = decide([_row(NAME, "已退回")], _entry(status), NAME, RETURNING)
+    assert decision == Decision(Action.CONTINUE_RETURNED, draft_name=NAME)
+
+
+def test_a_returned_filing_with_no_ledger_entry_is_continued() -> None:
+    decision = decide([_row("别的算法"), _row(NAME, "已退回")], None, NAME, RETURNING)
+    assert decision.action is Action.CONTINUE_RETURNED
+
+
+def test_our_unclear_resubmission_that_did_not_go_through_is_released() -> None:
+    decision = decide([_row(NAME, "已退回")], _entry(Status.SUBMITTING), NAME, RETURNING)
+    assert decision == Decision(Action.CONTINUE_RETURNED, draft_name=NAME, release_submitting=True)
+
+
+def test_our_resubmission_that_went_through_is_submitted() -> None:
+    decision = decide([_row(NAME, "待审核")], _entry(Status.SUBMITTING), NAME, RETURNING)
+    assert decision == Decision(Action.SUBMITTED)
