@@ -33,7 +33,12 @@ class ProductsPage(PortalPage):
         return named.locator(f"xpath=ancestor::*[{one_button}][last()]")
 
     def wait_loaded(self) -> None:
-        expect(self.button("add_product")).to_be_visible(timeout=self.ctx.navigation_timeout_ms)
+        """Wait until the product list has loaded: 新增产品 shows at once, the cards only when the list
+        call answers (under a loading mask meanwhile); read too early, every product looks missing."""
+        timeout = self.ctx.navigation_timeout_ms
+        expect(self.button("add_product")).to_be_visible(timeout=timeout)
+        mask = self.page.locator(self.profile.selector("loading_mask")).filter(visible=True)
+        expect(mask).to_have_count(0, timeout=timeout)
 
     def has_product(self, name: str) -> bool:
         return self._block(name, "add_path").count() > 0
