@@ -39,13 +39,14 @@ ENTITY_SECTIONS = {
 
 
 def make_settings(base_url: str, root: Path, **overrides: Any) -> Settings:
+    """The tests' settings; ``portal``, ``timeouts`` and ``retry`` overrides are merged key by key."""
     return load_settings(
         None,
-        portal={"base_url": base_url},
+        portal={"base_url": base_url, **overrides.pop("portal", {})},
         paths={"state_dir": root / "state", "evidence_dir": root / "evidence"},
         accounts={name: {"username": name, "password": DEMO_PASSWORD} for name in ACCOUNTS},
-        timeouts=TIMEOUTS,
-        retry=RETRY,
+        timeouts={**TIMEOUTS, **overrides.pop("timeouts", {})},
+        retry={**RETRY, **overrides.pop("retry", {})},
         **overrides,
     )
 
