@@ -23,11 +23,11 @@ from playwright.sync_api import Page, Request, Response
 
 from agent.errors import BeianError
 from agent.files import write_private
-from agent.redact import redact, redact_text
+from agent.redact import MASK, redact, redact_text
 from agent.run.evidence import EvidenceDir
 from agent.run.where import Where
 
-__all__ = ["ApiLog", "capture_failure"]
+__all__ = ["ID_LIKE", "ApiLog", "capture_failure", "page_html"]
 
 _log = structlog.get_logger(__name__)
 _KEEP = 20
@@ -35,6 +35,8 @@ _KEEP = 20
 _MASKED = "input, textarea, td, .el-select__tags, .el-input__inner"
 # ``value="..."`` on inputs and textareas' contents: typed data, kept out of page.html whatever it is.
 _INPUT_VALUE = re.compile(r'(<input\b[^>]*?\svalue=")([^"]*)(")', re.IGNORECASE)
+# ID-number-like digit runs the patterns of ``agent.redact`` do not catch (a number the portal cut short).
+ID_LIKE = re.compile(r"(?<![0-9])[0-9]{15,18}[Xx]?(?![0-9])")
 _TEXTAREA = re.compile(r"(<textarea\b[^>]*>)(.*?)(</textarea>)", re.IGNORECASE | re.DOTALL)
 
 
@@ -115,7 +117,7 @@ def page_html(page: Page) -> str:
     html = page.content()
     html = _INPUT_VALUE.sub(lambda m: f"{m.group(1)}{m.group(3)}", html)
     html = _TEXTAREA.sub(lambda m: f"{m.group(1)}{m.group(3)}", html)
-    return redact_text(html)
+    return ID_LIKE.sub(MASK, redact_text(html))
 
 
 def capture_failure(

@@ -43,6 +43,8 @@ _PASSWORD_FILL = re.compile(
     r'((?:[^"\\]|\\.)*)(")',
     re.IGNORECASE,
 )
+# ID-number-like digit runs that ``agent.redact``'s patterns miss (a number the portal cut short).
+_ID_LIKE = re.compile(r"(?<![0-9.])[0-9]{15,18}[Xx]?(?![0-9])")
 _TEXT_SUFFIXES = (".trace", ".network", ".json", ".html", ".txt", ".css", ".js")
 
 
@@ -55,7 +57,7 @@ def _clean(text: str) -> str:
     text = _COOKIE_LIST.sub(lambda m: m.group(1) + _VALUE.sub(_mask, m.group(2)) + m.group(3), text)
     text = _PASSWORD_INPUT.sub(lambda m: _SNAPSHOT_VALUE.sub(_mask, m.group(0)), text)
     text = _PASSWORD_FILL.sub(_mask, text)
-    return redact_text(text)
+    return _ID_LIKE.sub(MASK, redact_text(text))
 
 
 def sanitize_trace(path: Path) -> None:
