@@ -72,7 +72,7 @@ def test_a_failure_on_every_page_leaves_evidence_naming_it(
     expected_key = "confirm" if key == "confirm" else key
     assert any(s.endswith(f"-failed-{expected_key}.png") for s in shots), shots
     failure = json.loads((evidence / "failure.json").read_text(encoding="utf-8"))
-    assert failure["page"] == page and failure["error"] == message
+    assert failure["page"] == page and failure["error"].startswith(f"{page}: ")
     assert failure["url"].startswith(portal.url)
     assert failure["screenshot"] in {f"screenshots/{s}" for s in shots}
     api = failure["exchanges"]
