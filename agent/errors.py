@@ -7,6 +7,7 @@
     ├── ProfileError                  exit 2   the portal profile is missing, malformed, or lacks a key
     ├── LockHeld                      exit 5   another batch/scheduled run holds the run lock
     ├── InvalidTransition                      the ledger was asked for a transition it forbids
+    ├── RunInterrupted            exit 130 Ctrl-C or SIGTERM ended the run; the next run resumes
     └── PortalError
         ├── BrowserError                       the browser failed, or the page never showed what it should
         ├── TransientPortalError               timeout, HTTP 5xx, errno != 0 on save: worth retrying
@@ -18,20 +19,24 @@
         ├── NotOnScreen                        a label, option, row or tree node the bundle names is absent
         ├── PortalRejected                     the portal refused a write with a message for the person
         │   ├── PageRefused                        the page refused the click itself, sending nothing
-        │   └── LoginFailed                        the account or password
+        │   └── LoginFailed           exit 3   the portal refused the account or password
         ├── AlreadySubmitted          exit 0   the filing is already submitted: nothing to do
         ├── AmbiguousSubmission       exit 6   提交 may or may not have gone through: a person checks
         ├── DuplicateDrafts           exit 6   草稿箱 holds more than one draft of the filing
         └── SubmissionNotConfirmed    exit 6   提交 was clicked but the portal never confirmed it
 
 Playwright's own errors (``TimeoutError``, ``Error``, the ``AssertionError`` of ``expect``) enter the tree
-in one place, ``from_browser``, as ``BrowserError``. Bundle errors (``BundleInvalid``) live in
-``agent.bundle``. Messages never carry personal data in clear:
+in one place, ``from_browser``: ``NotOnScreen`` (what was looked for, in words: ``describe_locator``) when
+nothing matched,
+``BrowserError`` otherwise. Where it happened is added by whoever catches it (``located``): the page, the
+action, and when known the bundle path and portal label; ``str()`` then starts with the page.
+Bundle errors (``BundleInvalid``) live in ``agent.bundle``. Messages never carry personal data in clear:
 values shown in them go through ``agent.redact``.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from playwright.sync_api import Error as PlaywrightError
@@ -57,18 +62,35 @@ __all__ = [
     "ProfileError",
     "ProfileTextNotFound",
     "ReadBackMismatch",
+    "RunInterrupted",
     "SessionExpired",
     "SettingsError",
     "SubmissionNotConfirmed",
     "TransientPortalError",
+    "describe_locator",
     "from_browser",
+    "located",
 ]
 
 
 class BeianError(Exception):
-    """Base of every error this tool raises on purpose; ``exit_code`` is what the CLI exits with."""
+    """Base of every error this tool raises on purpose; ``exit_code`` is what the CLI exits with.
+
+    ``page`` and ``action`` say where a run was when it happened (``located`` fills them); ``path`` and
+    ``label`` name the bundle field and its portal label when the error is about one.
+    """
 
     exit_code: ClassVar[ExitCode] = ExitCode.FAILED
+    page: str | None = None
+    action: str | None = None
+    path: str | None = None
+    label: str | None = None
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        if self.page and not text.startswith(f"{self.page}:"):
+            return f"{self.page}: {text}"
+        return text
 
     @property
     def kind(self) -> str:
@@ -92,6 +114,12 @@ class LockHeld(BeianError):
 
 class InvalidTransition(BeianError):
     """A caller asked for a transition the state machine forbids (a bug in the caller, not the portal)."""
+
+
+class RunInterrupted(BeianError):
+    """The run was stopped from outside (Ctrl-C, SIGTERM); recorded as its failure, then re-raised as is."""
+
+    exit_code = ExitCode.INTERRUPTED
 
 
 class PortalError(BeianError):
@@ -135,7 +163,7 @@ class ReadBackMismatch(PortalError):
     def __init__(
         self, field_path: str, label: str, expected: object, actual: object, *, personal: bool = False
     ):
-        self.field_path = field_path
+        self.field_path = self.path = field_path
         self.label = label
         self.expected = MASK if personal else redact_text(str(expected))
         self.actual = MASK if personal else redact_text(str(actual))
@@ -154,7 +182,7 @@ class ProfileTextNotFound(PortalError):
 
 
 class NotOnScreen(PortalError):
-    """A label, option, row or tree node the bundle names is not on the page (or not uniquely)."""
+    """A button, label, option, row or node is not on the page (or not uniquely); names what was sought."""
 
 
 class PortalRejected(PortalError):
@@ -174,7 +202,9 @@ class PageRefused(PortalRejected):
 
 
 class LoginFailed(PortalRejected):
-    """The portal refused the account or password."""
+    """The portal refused the account or password: a person fixes the password and logs in once."""
+
+    exit_code = ExitCode.LOGIN_REQUIRED
 
 
 class AlreadySubmitted(PortalError):
@@ -203,10 +233,74 @@ def from_browser(exc: BeianError | PlaywrightError | AssertionError) -> BeianErr
     """The error tree's view of what Playwright raised; errors already in the tree pass through.
 
     ``AssertionError`` comes from ``expect``: the page never showed what it should in time. Playwright's
-    ``TimeoutError`` is an ``Error``. Only the first line of the message is kept: the rest is Playwright's
-    call log, which may quote what was typed.
+    ``TimeoutError`` is an ``Error``. When Playwright was waiting for an element that never came (or
+    came unusable), the error is ``NotOnScreen`` naming what was looked for, taken from the call log's
+    ``waiting for`` line; nothing else of the call log is kept: it may quote what was typed.
     """
     if isinstance(exc, BeianError):
         return exc
     text = str(exc)
-    return BrowserError(text.splitlines()[0] if text else type(exc).__name__)
+    lines = text.splitlines()
+    first = lines[0].strip() if lines else type(exc).__name__
+    sought = next((m.group(1) for line in lines if (m := _WAITING_FOR.search(line))), None)
+    if sought is None:
+        return BrowserError(redact_text(first))
+    what = describe_locator(sought)
+    found = any(_RESOLVED.search(line) for line in lines)
+    if _EXPECT_ABSENT.search(first):
+        return NotOnScreen(f"still on screen: {what}")
+    if found and not isinstance(exc, AssertionError):
+        return NotOnScreen(f"not usable (hidden, disabled or covered): {what}")
+    return NotOnScreen(f"not on screen (looked for {what})")
+
+
+def located(
+    error: BeianError,
+    page: str | None,
+    action: str | None = None,
+    *,
+    path: str | None = None,
+    label: str | None = None,
+) -> BeianError:
+    """``error`` with where it happened filled in (what it already says is kept); returns it."""
+    if error.page is None and page:
+        error.page = page
+    if error.action is None and action:
+        error.action = action
+        said = str(error.args[0]) if error.args else ""
+        if isinstance(error, NotOnScreen | BrowserError) and not said.startswith(action):
+            # "step 2: 保存至草稿箱 not on screen (...)": the action is what the reader looks for first.
+            error.args = (f"{action} {said}".strip(),)
+    if error.path is None and path:
+        error.path = path
+    if error.label is None and label:
+        error.label = label
+    return error
+
+
+_WAITING_FOR = re.compile(r"waiting for (.+?)\s*$")
+_RESOLVED = re.compile(r"locator resolved to|element is not (?:visible|enabled|stable)|intercepts pointer")
+_EXPECT_ABSENT = re.compile(r"expected to (?:have count '0'|be hidden|not be visible)", re.IGNORECASE)
+_ROLE = re.compile(r'get_by_role\("([^"]+)",\s*name="((?:[^"\\]|\\.)*)"')
+_BY = re.compile(r'get_by_(text|label|placeholder|title)\("((?:[^"\\]|\\.)*)"')
+_HAS_TEXT = re.compile(
+    r'(?:locator\("((?:[^"\\]|\\.)*)"\)\.)?filter\(has_text=(?:re\.compile\(r?)?"((?:[^"\\]|\\.)*)"'
+)
+_REGEX_NOISE = re.compile(r"\\s\*|\^|\$|\[[^\]]*\]\??|\\")
+_KIND = {"text": "text", "label": "field labelled", "placeholder": "field with placeholder", "title": "title"}
+
+
+def describe_locator(selector: str) -> str:
+    """A Playwright locator's description in a person's words: ``button named '保存至草稿箱'``.
+
+    The innermost (last) role, text, label or ``has_text`` filter in the chain is what was missing; a
+    bare CSS or XPath locator is quoted as it is. Values are masked: a row's text may be an ID number.
+    """
+    found = [(m.start(), f"{m.group(1)} named {m.group(2)!r}") for m in _ROLE.finditer(selector)]
+    found += [(m.start(), f"{_KIND[m.group(1)]} {m.group(2)!r}") for m in _BY.finditer(selector)]
+    for m in _HAS_TEXT.finditer(selector):
+        text = _REGEX_NOISE.sub("", m.group(2)).strip()
+        found.append((m.start(), f"{m.group(1)!r} with text {text!r}" if m.group(1) else f"text {text!r}"))
+    if not found:
+        return redact_text(selector if len(selector) <= 160 else selector[:157] + "...")
+    return redact_text(max(found)[1])

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from agent.errors import ProfileError
 
-__all__ = ["TEXT_TABLES", "PortalProfile", "ProfileError", "default_profile", "load_profile"]
+__all__ = ["ERRNO_KINDS", "TEXT_TABLES", "PortalProfile", "ProfileError", "default_profile", "load_profile"]
 
 _T = TypeVar("_T")
 _SECTIONS = (
@@ -34,9 +34,12 @@ _SECTIONS = (
     "probe",
     "modality_formats",
     "choices",
+    "errno",
 )
 # Tables whose values are lists of strings; every other table maps keys to one string.
-_LIST_TABLES = ("vocab", "probe", "modality_formats", "choices")
+_LIST_TABLES = ("vocab", "probe", "modality_formats", "choices", "errno")
+# How the portal's ``errno`` values are read (``[errno]``); any value listed nowhere is a refusal.
+ERRNO_KINDS = ("logged_out", "retry", "refused")
 # Tables whose entries are texts on screen, which ``[probe]`` references as "<table>.<key>".
 TEXT_TABLES = ("texts", "steps", "sections", "columns", "placeholders", "messages")
 
@@ -61,7 +64,20 @@ class PortalProfile:
     modality_formats: dict[str, list[str]] = field(default_factory=dict)
     # ``single``: labels of fields the bundle holds as a list that the portal offers as a single choice.
     choices: dict[str, list[str]] = field(default_factory=dict)
+    # What a non-zero ``errno`` means: "logged_out", "retry" (the portal failing) or "refused" (a data
+    # problem a person must fix). Values listed nowhere are refusals: retrying cannot cure them.
+    errno: dict[str, list[str]] = field(default_factory=dict)
     source: str = "built-in"
+
+    def errno_kind(self, errno: object) -> str:
+        """``logged_out``, ``retry`` or ``refused`` for a non-zero ``errno`` the portal answered."""
+        code = str(errno)
+        # ``[site] errno_logged_out`` predates ``[errno]``; an override that sets only it still counts.
+        if code in self.errno.get("logged_out", []) or code == self.site.get("errno_logged_out"):
+            return "logged_out"
+        if code in self.errno.get("retry", []):
+            return "retry"
+        return "refused"
 
     def text(self, key: str) -> str:
         return _lookup(self.texts, "texts", key, self.source)

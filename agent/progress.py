@@ -22,10 +22,12 @@ __all__ = [
     "ProgressSink",
     "Stage",
     "action",
+    "position",
     "reporting_to",
     "stage_done",
     "stage_failed",
     "stage_started",
+    "start_run",
 ]
 
 
@@ -57,6 +59,21 @@ ProgressSink = Callable[[ProgressEvent], None]
 
 _sink: ContextVar[ProgressSink | None] = ContextVar("beian_progress_sink", default=None)
 _stage: ContextVar[Stage | None] = ContextVar("beian_progress_stage", default=None)
+# Whether ``_stage`` has ended, and the last action within it: where an error happened (``position``).
+_stage_done: ContextVar[bool] = ContextVar("beian_progress_stage_done", default=False)
+_action: ContextVar[str] = ContextVar("beian_progress_action", default="")
+
+
+def start_run() -> None:
+    """Forget the previous run's position (a batch worker runs many bundles in one thread)."""
+    _stage.set(None)
+    _stage_done.set(False)
+    _action.set("")
+
+
+def position() -> tuple[Stage | None, bool, str]:
+    """The last stage started, whether it is done, and the last action reported in it."""
+    return _stage.get(), _stage_done.get(), _action.get()
 
 
 @contextmanager
@@ -77,15 +94,21 @@ def _emit(kind: EventKind, stage: Stage | None, text: str = "") -> None:
 
 def stage_started(stage: Stage) -> None:
     _stage.set(stage)
+    _stage_done.set(False)
+    _action.set("")
     _emit("started", stage)
 
 
 def action(text: str) -> None:
     """What the run is doing now within the current stage, e.g. "上传 算法安全自评估报告"."""
+    _action.set(text)
     _emit("action", _stage.get(), text)
 
 
 def stage_done(stage: Stage) -> None:
+    if _stage.get() is stage:
+        _stage_done.set(True)
+        _action.set("")
     _emit("done", stage)
 
 

@@ -103,8 +103,10 @@ class BrowserSettings(_Section):
     executable: Path | None = None
     headless: bool = True
     slow_mo_ms: int = Field(default=0, ge=0)
-    # What the Playwright trace records: DOM snapshots only (default), with a screencast too, or nothing.
-    trace: Literal["snapshots", "full", "off"] = "snapshots"
+    # The Playwright trace (DOM snapshots, personal values masked), as Playwright Test's option: kept only
+    # when the run fails ("retain-on-failure", default), always ("on"), or not recorded ("off"). Older
+    # values still work: "snapshots" is "on", "full" is "on" with a screencast too.
+    trace: Literal["retain-on-failure", "on", "off", "snapshots", "full"] = "retain-on-failure"
 
 
 class TimeoutSettings(_Section):

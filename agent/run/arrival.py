@@ -12,7 +12,7 @@ import structlog
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
-from agent.errors import LoginRequired, PortalUnreachable, SettingsError
+from agent.errors import LoginFailed, LoginRequired, PortalUnreachable, SettingsError
 from agent.settings import Settings
 from agent.state.backend import load_session, save_session
 from flows.pages.base import PageContext
@@ -98,7 +98,13 @@ def arrive(
         raise LoginRequired(f"the portal asks for a login and this run may not log in by itself; {how}")
     if before_password is not None:
         before_password()  # the password must never enter a trace
-    login.log_in(account.username, account.password.get_secret_value())
+    try:
+        login.log_in(account.username, account.password.get_secret_value())
+    except LoginFailed as exc:
+        # Trying again would only be refused again (and may lock the account): a person acts.
+        raise LoginFailed(
+            f"the portal refused the login ({exc}); correct the account's password in the config, or {how}"
+        ) from None
     save_session(settings, account_name, ctx.page.context)
     _log.info("logged_in", account=account_name)
     return True

@@ -18,6 +18,7 @@ from agent.errors import (
     TransientPortalError,
 )
 from agent.progress import Stage
+from agent.redact import redact_text
 from agent.result import FieldCheck, RunError, RunStatus, Until
 from agent.run.arrival import arrive
 from agent.run.context import RunContext
@@ -49,6 +50,17 @@ _ENTITY = (
     ("entity_security_officer", "entity.security_officer"),
     ("entity_attachments", "entity.attachments"),
 )
+
+
+def _differences(
+    entries: list[FormEntry], shown: dict[str, str], on_screen: Callable[[str], str]
+) -> list[tuple[FormEntry, str]]:
+    """Text entries whose value the page shows differently (yes/no and lists are drawn otherwise)."""
+    return [
+        (e, shown[on_screen(e.label)])
+        for e in entries
+        if isinstance(e.value, str) and e.value and shown.get(on_screen(e.label), e.value) != e.value
+    ]
 
 
 class FilingFlow:
@@ -147,6 +159,7 @@ class FilingFlow:
                 raise ReadBackMismatch(wrong[0], "主体信息", "(bundle value)", "(page value)", personal=True)
             self._screenshot("entity", personal=True)
             self._retry("submit 主体信息", page.ensure_submitted)
+            self._saved_as_filled(page.saved_differences(sections), personal=True)
         self.entity_done = True
         self._checkpoint(Checkpoint.ENTITY, Status.RUNNING)
         progress.stage_done(Stage.ENTITY)
@@ -163,6 +176,9 @@ class FilingFlow:
             base = f"products.define[{i}]"
             # Each ensure_* looks before it adds, so a retry after a lost answer never adds twice.
             self._retry("新增产品", partial(page.ensure_product, product.name, self.bundle.fields(base)))
+            self._saved_as_filled(
+                _differences(self.bundle.fields(base), page.saved_product(product.name), self.profile.label)
+            )
             for j, path in enumerate(product.paths):
                 here = f"{base}.paths[{j}]"
                 add_path = partial(page.ensure_path, product.name, path.path, self.bundle.fields(here))
@@ -171,6 +187,8 @@ class FilingFlow:
                     fields = self.bundle.fields(f"{here}.functions[{k}]")
                     add = partial(page.ensure_function, product.name, path.path, function.name, fields)
                     self._retry("添加功能", add)
+                    saved = page.saved_function(product.name, path.path, function.name)
+                    self._saved_as_filled(_differences(fields, saved, self.profile.label))
         self.products_done = True
         self._checkpoint(Checkpoint.PRODUCTS, Status.RUNNING)
         progress.stage_done(Stage.PRODUCTS)
@@ -264,6 +282,22 @@ class FilingFlow:
             return []
         label = label_of(type(products), "select")
         return [FieldReadBack("products.select", label, sorted(should), sorted(does))]
+
+    def _saved_as_filled(self, wrong: list[tuple[FormEntry, str]], *, personal: bool = False) -> None:
+        """Stop before anything is filed on top of a value the portal changed when it saved it."""
+        if not wrong:
+            return
+        sep = self.profile.message("list_separator")
+        for entry, shown in wrong:
+            expected = display_text(entry.value, sep)
+            message = (
+                "the portal saved a different value (personal data: not shown)"
+                if personal
+                else f"the portal saved {redact_text(shown)!r}, the bundle has {redact_text(expected)!r}"
+            )
+            self.outcome.read_back_errors.append(RunError(message, entry.path, entry.label, "read_back"))
+        first, shown = wrong[0]
+        raise ReadBackMismatch(first.path, first.label, first.value, shown, personal=personal)
 
     def _read_back_failed(self, wrong: list[FieldReadBack], page: str | None = None) -> None:
         sep = self.profile.message("list_separator")

@@ -9,6 +9,7 @@ Every non-GET request to the portal's API after the login is recorded as a write
 
 from __future__ import annotations
 
+import contextlib
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from pydantic import BaseModel
 
 from agent import progress
 from agent.bundle import Filing, meta_of
+from agent.errors import BrowserError, NotOnScreen, ProfileTextNotFound, TransientPortalError
 from agent.exit_codes import ExitCode
 from agent.profile import PortalProfile, ProfileError
 from agent.progress import Stage
@@ -59,6 +61,15 @@ PAGES: tuple[str, ...] = (
 )
 _FIELDS = "fields."
 _READS = ("GET", "HEAD", "OPTIONS")
+# What keeps one page from being reached or read; a lost session or an unreachable portal ends the walk.
+_UNREADABLE = (
+    PlaywrightError,
+    AssertionError,
+    BrowserError,
+    NotOnScreen,
+    ProfileTextNotFound,
+    TransientPortalError,
+)
 _SETTLE_MS = 2_000  # how long, in all, a drawn page may take to show its remaining texts
 
 
@@ -227,6 +238,22 @@ class _Walk:
 
     def run(self) -> None:
         # Arrival may land anywhere in the application: 首页 is the way to start as a person would.
+        for page, part in (
+            ("home", self._home),
+            ("entity", self._entity),
+            ("filings", self._filings),
+            ("products", self._products),
+        ):
+            # A page that cannot be reached or read is reported; the walk goes on with the next one.
+            try:
+                part()
+            except _UNREADABLE as exc:
+                reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                self.report.unreached.append(Unreached(page, reason))
+                with contextlib.suppress(*_UNREADABLE):
+                    self.home()
+
+    def _home(self) -> None:
         self.home()
         self.check("home")
         self.check("header", wait=False)
@@ -235,17 +262,23 @@ class _Walk:
             self.look.close_menu()
         else:
             self.report.unreached.append(Unreached("header_menu", "the entity-name dropdown did not open"))
+
+    def _entity(self) -> None:
         if self.go("entity", "home_entity"):
             self.check("entity")
             if self.look.has_editable_form():
                 self.check("entity_form", wait=False)
             self.home()
+
+    def _filings(self) -> None:
         if self.go("filings", "home_filings"):
             self.check("filings")
             if self.look.has_rows():
                 self.check("filings_listed", wait=False)
             self._drafts()
             self.home()
+
+    def _products(self) -> None:
         if self.go("products", "home_products"):
             self.check("products")
             if self.look.has_table():

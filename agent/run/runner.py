@@ -10,11 +10,13 @@ filing and hands back its ``FilingOutcome``.
 
 from __future__ import annotations
 
+import contextlib
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import structlog
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 from structlog.contextvars import bound_contextvars
 
@@ -25,8 +27,10 @@ from agent.errors import (
     BrowserError,
     LoginRequired,
     ReadBackMismatch,
+    RunInterrupted,
     SessionExpired,
     from_browser,
+    located,
 )
 from agent.exit_codes import ExitCode
 from agent.logging import close_run_log, open_run_log
@@ -35,9 +39,11 @@ from agent.run.arrival import open_context, open_portal, page_context
 from agent.run.browser import launched
 from agent.run.context import RunContext, RunOptions
 from agent.run.evidence import EvidenceDir
+from agent.run.failure import ApiLog, capture_failure
 from agent.run.outcome import FilingOutcome
 from agent.run.plans import NEW_FILING, Filing, FilingPlan
 from agent.run.trace import TraceRecorder
+from agent.run.where import where_now
 from agent.settings import Settings
 from agent.state.backend import clear_session, open_ledger
 from agent.state.ledger import RunLedger, Status, bundle_key_for
@@ -90,8 +96,10 @@ def run_bundle(
         bundle=bundle.directory.name, account=bundle.account, run_id=run_id, evidence=evidence.path.name
     )
     open_run_log(evidence.path.name, evidence.log_path)
+    progress.start_run()
     outcome = FilingOutcome()
     failure: BeianError | None = None
+    interrupted = False
     try:
         with (
             bound_contextvars(evidence=evidence.path.name),
@@ -103,15 +111,22 @@ def run_bundle(
         outcome, failure = failed.outcome, failed.error
     except (BeianError, PlaywrightError, AssertionError) as exc:
         failure = from_browser(exc)  # the browser did not start
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM where the command turns it into one
+        interrupted = True
+        failure = RunInterrupted("interrupted; the next run resumes from the last saved step")
+        raise
     finally:
         if failure is not None:
-            ledger.mark(key, run_id, _failure_status(failure), error=str(failure))
+            if not interrupted:  # an interrupted run's ledger stays at its last checkpoint: it resumes
+                ledger.mark(key, run_id, _failure_status(failure), error=str(failure))
             progress.stage_failed(str(failure))
             log.error("run_failed", error=str(failure), error_type=failure.kind)
         _apply(result, outcome, failure)
         log.info("run_finished", status=result.status.value, step_reached=result.step_reached)
         close_run_log(evidence.path.name)
         _finish(result, started)
+        if interrupted:
+            result.exit_code = ExitCode.INTERRUPTED
         evidence.write_result(result.to_json())
         evidence.seal()
         if own_ledger:
@@ -131,14 +146,16 @@ def _apply(result: RunResult, outcome: FilingOutcome, failure: BeianError | None
     """The one place a filing's outcome (and the error that ended it) becomes the ``RunResult``."""
     result.status, result.step_reached = outcome.status, outcome.step_reached
     result.warnings = list(outcome.warnings)
-    result.errors = list(outcome.read_back_errors)
+    where = f"{failure.page}: " if failure is not None and failure.page else ""
+    # Each field that differs, named with the page it was read on (as every error is).
+    result.errors = [replace(e, message=where + e.message) for e in outcome.read_back_errors]
     result.fields = list(outcome.fields)
     result.exit_code = ExitCode.FAILED if outcome.status is RunStatus.FAILED else ExitCode.OK
     if failure is None:
         return
     # A read-back failure is reported as the fields that differ, each once; the exception names the first.
     if not (isinstance(failure, ReadBackMismatch) and outcome.read_back_errors):
-        result.errors.append(RunError(str(failure), kind=failure.kind))
+        result.errors.append(RunError(str(failure), failure.path, failure.label, failure.kind))
     if not isinstance(failure, BrowserError):
         result.exit_code = failure.exit_code
 
@@ -171,8 +188,13 @@ def _drive(
     context = open_context(browser, settings, bundle.account)
     trace = TraceRecorder(context, evidence, settings.browser.trace)
     filing: Filing | None = None
+    page: Page | None = None
+    api: ApiLog | None = None
+    failed = True
     try:
+        trace.resume()  # the whole run is recorded; personal values are masked when it is written
         page = context.new_page()
+        api = ApiLog(page, settings.profile().site["api_prefix"])
         run = RunContext(
             bundle, settings, options, page_context(page, settings), ledger, run_id, key, evidence, trace, log
         )
@@ -180,7 +202,9 @@ def _drive(
         for attempt in range(1, _SESSION_RETRIES + 1):
             try:
                 open_portal(page, settings)
-                return filing.run()
+                done = filing.run()
+                failed = False
+                return done
             except SessionExpired:
                 if attempt == _SESSION_RETRIES:
                     raise
@@ -188,7 +212,16 @@ def _drive(
                 _forget_session(settings, bundle.account)
         raise LoginRequired("the portal kept asking for a new login")
     except (BeianError, PlaywrightError, AssertionError) as exc:
-        raise _Failed(filing.outcome if filing is not None else FilingOutcome(), from_browser(exc)) from exc
+        here = where_now(bundle, settings.profile())
+        error = located(from_browser(exc), here.page, here.action)
+        # Evidence is taken now, while the page still shows what went wrong.
+        capture_failure(page, evidence, error, where=here, api=api)
+        raise _Failed(filing.outcome if filing is not None else FilingOutcome(), error) from exc
+    except KeyboardInterrupt:
+        here = where_now(bundle, settings.profile())
+        capture_failure(page, evidence, "interrupted", where=here, api=api)
+        raise
     finally:
-        trace.close()
-        context.close()
+        trace.close(failed=failed)
+        with contextlib.suppress(PlaywrightError):
+            context.close()

@@ -1,8 +1,8 @@
 """What every page object shares: the page, the profile, buttons by name, and the portal's answers.
 
 A person knows an action worked from what the portal says back; so do the flows. Each write is
-clicked while waiting for the portal's JSON answer, whose ``errno`` tells success, a lost session or an
-error worth retrying.
+clicked while waiting for the portal's JSON answer, whose ``errno`` tells success, a lost session, an
+error worth retrying or a refusal (the profile's ``[errno]`` table says which).
 """
 
 from __future__ import annotations
@@ -122,13 +122,16 @@ class PortalPage:
         message = str(body.get("errmsg") or "") if isinstance(body, dict) else ""
         if errno == 0:
             return body.get("datas")
-        if str(errno) == self.profile.site["errno_logged_out"]:
+        if errno is None:
+            raise TransientPortalError(f"{what}: the portal's answer carried no errno")
+        kind = self.profile.errno_kind(errno)
+        if kind == "logged_out":
             raise SessionExpired(f"{what}: {message or 'the session has expired'}")
-        # errno 4xx is the portal refusing the content (a person must change something); anything
-        # else non-zero is the portal failing, which is worth another try.
-        if isinstance(errno, int) and 400 <= errno < 500:
-            raise PortalRejected(f"{what}: {message}", body.get("datas"))
-        raise TransientPortalError(f"{what}: errno {errno} {message}".strip())
+        if kind == "retry":
+            raise TransientPortalError(f"{what}: errno {errno} {message}".strip())
+        # What the profile does not call transient is the portal refusing the content: a person must
+        # change something, and asking again would only be refused again.
+        raise PortalRejected(f"{what}: {message or f'refused (errno {errno})'}", body.get("datas"))
 
     def at_login(self) -> bool:
         return self.button("login_button").is_visible()

@@ -66,6 +66,22 @@ class EntityPage(PortalPage):
         if not self.is_filed():
             self.submit()
 
+    def saved_differences(self, sections: Sequence[EntitySection]) -> list[tuple[FormEntry, str]]:
+        """After 提交: each entry the read-only view shows differently from the bundle, with what it shows.
+
+        What the portal stored is what it shows once submitted; a value it cut or changed is caught here.
+        """
+        expect(self.button("entity_submit")).to_have_count(0, timeout=self.ctx.navigation_timeout_ms)
+        expect(self.page.locator("table").first).to_be_visible()
+        shown = self.filed_values(sections)
+        sep = self.profile.message("list_separator")
+        return [
+            (entry, shown[entry.path])
+            for _, entries in sections
+            for entry in entries
+            if entry.path in shown and shown[entry.path] != display_text(entry.value, sep)
+        ]
+
     def filed_values(self, sections: Sequence[EntitySection]) -> dict[str, str]:
         """What the read-only view shows, keyed by bundle path."""
         shown: dict[str, str] = {}

@@ -13,7 +13,7 @@ from agent.bundle import FormEntry
 from agent.errors import PortalError
 from flows.pages.base import PortalPage
 from flows.pages.specs import spec_of
-from flows.pages.tables import list_rows
+from flows.pages.tables import label_value_pairs, list_rows
 from flows.widgets import exact_text
 
 __all__ = ["ProductsPage"]
@@ -33,7 +33,12 @@ class ProductsPage(PortalPage):
         return named.locator(f"xpath=ancestor::*[{one_button}][last()]")
 
     def wait_loaded(self) -> None:
-        expect(self.button("add_product")).to_be_visible(timeout=self.ctx.navigation_timeout_ms)
+        """Wait until the product list has loaded: 新增产品 shows at once, the cards only when the list
+        call answers (under a loading mask meanwhile); read too early, every product looks missing."""
+        timeout = self.ctx.navigation_timeout_ms
+        expect(self.button("add_product")).to_be_visible(timeout=timeout)
+        mask = self.page.locator(self.profile.selector("loading_mask")).filter(visible=True)
+        expect(mask).to_have_count(0, timeout=timeout)
 
     def has_product(self, name: str) -> bool:
         return self._block(name, "add_path").count() > 0
@@ -77,6 +82,24 @@ class ProductsPage(PortalPage):
         card = self._block(product, "add_path").first
         block = self._block(path, "add_function", card).first
         self._dialog_save(self.button("add_function", block), entries, "添加功能", "function_add")
+
+    # -- reading back what the portal saved ----------------------------------------------------------
+    def saved_product(self, name: str) -> dict[str, str]:
+        """The label/value pairs the product's card shows (访问地址, 服务对象, ...)."""
+        card = self._block(name, "add_path").first
+        tables = card.locator("table")
+        expect(tables.first).to_be_visible()
+        return dict(label_value_pairs(tables.first))
+
+    def saved_function(self, product: str, path: str, name: str) -> dict[str, str]:
+        """The function's row under its path, by column heading ({} when it is not listed)."""
+        card = self._block(product, "add_path").first
+        block = self._block(path, "add_function", card).first
+        # The list is drawn again after 保存: wait until it lists the function.
+        expect(block.get_by_text(exact_text(name)).first).to_be_visible()
+        tables = block.locator(self.profile.selector("table"))
+        rows = list_rows(tables.first) if tables.count() else []
+        return next((row for row in rows if next(iter(row.values()), "") == name), {})
 
     # -- idempotent additions: safe to repeat after an unclear answer ------------------------------
     def ensure_product(self, name: str, entries: Sequence[FormEntry]) -> None:

@@ -39,7 +39,8 @@ ENTITY_SECTIONS = {
 
 
 def make_settings(base_url: str, root: Path, profile_path: Path | None = None, **overrides: Any) -> Settings:
-    portal: dict[str, Any] = {"base_url": base_url}
+    """The tests' settings; ``portal``, ``timeouts`` and ``retry`` overrides are merged key by key."""
+    portal: dict[str, Any] = {"base_url": base_url, **overrides.pop("portal", {})}
     if profile_path is not None:
         portal["profile_path"] = profile_path
     return load_settings(
@@ -47,8 +48,8 @@ def make_settings(base_url: str, root: Path, profile_path: Path | None = None, *
         portal=portal,
         paths={"state_dir": root / "state", "evidence_dir": root / "evidence"},
         accounts={name: {"username": name, "password": DEMO_PASSWORD} for name in ACCOUNTS},
-        timeouts=TIMEOUTS,
-        retry=RETRY,
+        timeouts={**TIMEOUTS, **overrides.pop("timeouts", {})},
+        retry={**RETRY, **overrides.pop("retry", {})},
         **overrides,
     )
 

@@ -42,11 +42,18 @@ def _named(portal: MockPortal, account: str, name: str) -> list[int]:
     return [f["id"] for f in filings if f["sections"].get("算法基础属性信息", {}).get("算法名称") == name]
 
 
-def kill_after(checkpoint: str, reached: Callable[[], bool], bundle_dir: Path, url: str, root: Path) -> None:
+def kill_after(
+    checkpoint: str,
+    reached: Callable[[], bool],
+    bundle_dir: Path,
+    url: str,
+    root: Path,
+    *extra: str,
+) -> None:
     """Start a run in a child process and SIGKILL it once ``reached()`` holds (polled while waiting)."""
     log = (root / f"killed-at-{checkpoint}.log").open("wb")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    args = [sys.executable, "-m", "tests.e2e.run_one", str(bundle_dir), url, str(root)]
+    args = [sys.executable, "-m", "tests.e2e.run_one", str(bundle_dir), url, str(root), *extra]
     child = subprocess.Popen(
         args, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )

@@ -59,6 +59,7 @@ def test_profile_error_is_the_one_agent_profile_raises() -> None:
     "raised",
     [
         PlaywrightTimeoutError("Timeout 30000ms exceeded.\nCall log:\n  - fill 'secret'"),
+        PlaywrightError("net::ERR_CONNECTION_REFUSED at http://x\nCall log:\n  - navigating"),
         PlaywrightError("Target page, context or browser has been closed\nmore"),
         AssertionError("Locator expected to be visible\nCall log: typed 13800138000"),
     ],
@@ -79,3 +80,73 @@ def test_errors_already_in_the_tree_pass_through() -> None:
 
 def test_an_empty_assertion_is_named_by_its_type() -> None:
     assert str(errors.from_browser(AssertionError())) == "AssertionError"
+
+
+# What Playwright really says when an expect or an action finds nothing (its call log, abridged).
+EXPECT_MISSING = (
+    "Locator expected to be visible\nActual value: <element(s) not found>\nCall log:\n"
+    '  - Expect "to_be_visible" with timeout 8000ms\n'
+    '  - waiting for get_by_role("button", name="保存至草稿箱", exact=True)\n'
+)
+CLICK_MISSING = (
+    "Timeout 8000ms exceeded.\nCall log:\n"
+    '  - waiting for get_by_role("button", name="新增产品", exact=True)\n'
+)
+CLICK_DISABLED = (
+    "Timeout 8000ms exceeded.\nCall log:\n"
+    '  - waiting for get_by_role("button", name="下一步", exact=True)\n'
+    '    - locator resolved to <button disabled type="button">下一步</button>\n'
+    "  - element is not enabled\n"
+)
+FILL_MISSING = (
+    "Timeout 8000ms exceeded.\nCall log:\n"
+    '  - waiting for locator(".el-form-item").filter(has_text="13800138000").get_by_label("证件号码")\n'
+)
+
+
+def test_nothing_matched_is_not_on_screen_naming_what_was_looked_for() -> None:
+    mapped = errors.from_browser(AssertionError(EXPECT_MISSING))
+    assert isinstance(mapped, errors.NotOnScreen)
+    assert str(mapped) == "not on screen (looked for button named '保存至草稿箱')"
+    clicked = errors.from_browser(PlaywrightTimeoutError(CLICK_MISSING))
+    assert str(clicked) == "not on screen (looked for button named '新增产品')"
+    assert "did not answer" not in str(clicked)
+
+
+def test_an_element_found_but_disabled_is_not_usable() -> None:
+    mapped = errors.from_browser(PlaywrightTimeoutError(CLICK_DISABLED))
+    assert isinstance(mapped, errors.NotOnScreen)
+    assert "not usable" in str(mapped) and "button named '下一步'" in str(mapped)
+
+
+def test_what_was_looked_for_is_masked() -> None:
+    mapped = errors.from_browser(PlaywrightTimeoutError(FILL_MISSING))
+    assert "field labelled '证件号码'" in str(mapped) and "13800138000" not in str(mapped)
+
+
+def test_located_errors_start_with_page_and_action() -> None:
+    mapped = errors.located(errors.from_browser(AssertionError(EXPECT_MISSING)), "step 2", "保存至草稿箱")
+    assert str(mapped) == "step 2: 保存至草稿箱 not on screen (looked for button named '保存至草稿箱')"
+    assert (mapped.page, mapped.action) == ("step 2", "保存至草稿箱")
+    timeout = errors.located(
+        errors.TransientPortalError("保存至草稿箱: the portal did not answer in time"),
+        "step 2",
+        "保存至草稿箱",
+    )
+    assert str(timeout) == "step 2: 保存至草稿箱: the portal did not answer in time"
+    again = errors.located(timeout, "step 3", "下一步")  # the first place it was caught wins
+    assert str(again).startswith("step 2: ") and again.action == "保存至草稿箱"
+
+
+def test_a_refused_login_exits_3() -> None:
+    assert errors.LoginFailed("账号或密码错误").exit_code is ExitCode.LOGIN_REQUIRED
+
+
+def test_a_filtered_locator_names_the_text_it_filtered_on() -> None:
+    log = (
+        "Locator expected to have count '1'\nCall log:\n"
+        '  - waiting for locator(".el-checkbox").filter(has_text=re.compile(r"^\\s*我承诺\\s*[:：]?\\s*$"))\n'
+    )
+    assert str(errors.from_browser(AssertionError(log))) == (
+        "not on screen (looked for '.el-checkbox' with text '我承诺')"
+    )

@@ -345,3 +345,37 @@ def test_store_adds_an_account(tmp_path: Path) -> None:
         portal.app.state.store.add_account("rehearsal", entity)
         client = Client(portal.url)
         assert client.login("rehearsal")["datas"]["entity_name"] == "演练主体"
+
+
+def test_a_refused_route_answers_its_errno_and_changes_nothing(portal: MockPortal) -> None:
+    client = logged_in(portal)
+    before = portal.state()["accounts"]["demo-provider"]["products"]
+    portal.set_faults(refuse_route="POST /api/product/save", refuse_errno=400, refuse_errmsg="产品名称已存在")
+    fields = {
+        "产品名称": "新品",
+        "服务形式": "网站",
+        "访问地址": "https://x.example.cn",
+        "服务状态": "已上线",
+    }
+    answer = client.post("/api/product/save", {"fields": fields})
+    assert (answer["errno"], answer["errmsg"]) == (400, "产品名称已存在")
+    assert client.get("/api/product/list")["errno"] == 0  # other routes answer as usual
+    assert portal.state()["accounts"]["demo-provider"]["products"] == before
+
+
+def test_truncated_fields_lose_their_last_character_when_saved(portal: MockPortal) -> None:
+    client = logged_in(portal)
+    portal.set_faults(truncate_fields=["访问地址", "功能介绍"])
+    fields = {
+        "产品名称": "新品",
+        "服务形式": "网站",
+        "访问地址": "https://x.example.cn",
+        "服务状态": "已上线",
+    }
+    product = client.post("/api/product/save", {"fields": fields})["datas"]
+    assert product["fields"]["访问地址"] == "https://x.example.c"
+    assert product["fields"]["产品名称"] == "新品"
+    client.post("/api/product/path/add", {"product_id": product["id"], "path": "首页"})
+    body = {"product_id": product["id"], "path_id": 1, "fields": {"功能名称": "续写", "功能介绍": "续写文本"}}
+    stored = client.post("/api/product/function/add", body)["datas"]["paths"][0]["functions"][0]
+    assert (stored["功能名称"], stored["功能介绍"]) == ("续写", "续写文")
