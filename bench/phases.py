@@ -42,18 +42,33 @@ ACTIVITIES: dict[str, tuple[str, ...]] = {
         "flows.pages.products:ProductsPage.has_path",
         "flows.pages.products:ProductsPage.function_names",
     ),
-    # ``Form.fill_and_read`` finds the field once, then sets it (``_set``) and reads it back (``_get``):
-    # the lookup and the setting are "fill", the reading "read_back" (innermost wins).
+    # ``Form.fill_and_read`` finds the field once (a single evaluation), then a driver sets it and reads it
+    # back: the lookup and the setting are "fill", the reading "read_back" (innermost wins).
     "fill": (
         "flows.widgets.form:Form.fill",
         "flows.widgets.form:Form.fill_and_read",
-        "flows.widgets.form:Form._set",
+        "flows.widgets.cascader:_Cascader.set",
+        "flows.widgets.checkbox:_Checkbox.set",
+        "flows.widgets.date:_Date.set",
+        "flows.widgets.radio:_Radio.set",
+        "flows.widgets.rows:_Rows.set",
+        "flows.widgets.select:_Select.set",
+        "flows.widgets.select:_MultiSelect.set",
+        "flows.widgets.text:_Text.set",
         "flows.pages.wizard:WizardPage.tick_products",
     ),
-    "uploads": ("flows.widgets.controls:set_upload",),
+    "uploads": ("flows.widgets.upload:_Upload.set",),
     "read_back": (
         "flows.widgets.form:Form.read",
-        "flows.widgets.form:Form._get",
+        "flows.widgets.cascader:_Cascader.read",
+        "flows.widgets.checkbox:_Checkbox.read",
+        "flows.widgets.date:_Date.read",
+        "flows.widgets.radio:_Radio.read",
+        "flows.widgets.rows:_Rows.read",
+        "flows.widgets.select:_Select.read",
+        "flows.widgets.select:_MultiSelect.read",
+        "flows.widgets.text:_Text.read",
+        "flows.widgets.upload:_Upload.read",
         "flows.pages.wizard:WizardPage.confirmation_pairs",
     ),
     "draft_saves": ("flows.pages.wizard:WizardPage.save_draft",),
