@@ -37,11 +37,11 @@ class CancelDialog(ReviewListPage):
 
     def fill(self, dialog: Locator, reason: str) -> str:
         """Type the reason and tick the commitment; returns the reason as the dialog now shows it."""
-        item = dialog.locator(self.profile.selector("form_item")).filter(
-            has=dialog.locator(self.profile.selector("form_item_label")).get_by_text(
-                self.profile.text("cancel_reason"), exact=True
-            )
+        # ``has`` is looked up inside each form item: a locator rooted at the page, not at the dialog.
+        label = self.page.locator(self.profile.selector("form_item_label")).get_by_text(
+            self.profile.text("cancel_reason"), exact=True
         )
+        item = dialog.locator(self.profile.selector("form_item")).filter(has=label)
         box = item.locator("textarea, input").first
         box.fill(reason)
         tick = dialog.locator(self.profile.selector("checkbox")).filter(
