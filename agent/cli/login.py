@@ -7,12 +7,11 @@ import sys
 from typing import Annotated
 
 import typer
-from playwright.sync_api import Error as PlaywrightError
 
 from agent import progress
 from agent.cli.options import ConfigOption, PortalUrlOption
-from agent.cli.output import QuietOption, VerboseOption, live_progress, setup_output
-from agent.errors import BeianError, SettingsError
+from agent.cli.output import QuietOption, VerboseOption, fail, failures_exit, live_progress, setup_output
+from agent.errors import SettingsError
 from agent.exit_codes import ExitCode
 from agent.live import stage_titles
 from agent.progress import Stage
@@ -21,11 +20,6 @@ from agent.run.manual_login import manual_login, unattended_reason
 from agent.settings import load_settings
 
 __all__ = ["login", "register"]
-
-
-def _fail(message: str, code: ExitCode) -> typer.Exit:
-    typer.echo(f"Error: {message}", err=True)
-    return typer.Exit(int(code))
 
 
 def login(
@@ -54,7 +48,7 @@ def login(
     if not headless_check:
         reason = unattended_reason(os.environ, stdin_tty=sys.stdin.isatty(), platform=sys.platform)
         if reason is not None:
-            raise _fail(
+            raise fail(
                 f"login needs a person at the browser, and {reason}; run it in a desktop session",
                 ExitCode.USAGE,
             )
@@ -62,7 +56,7 @@ def login(
         settings = load_settings(config, portal={"base_url": portal_url} if portal_url else None)
         name = pick_account(settings, account)
     except SettingsError as exc:
-        raise _fail(str(exc), ExitCode.USAGE) from None
+        raise fail(str(exc), ExitCode.USAGE) from None
     live = setup_output(settings, verbose=verbose, quiet=quiet)
     waiting = f"log in as {name} in the browser window; waiting up to {timeout_s:g}s"
     if not headless_check and not live:
@@ -71,15 +65,8 @@ def login(
     with live_progress(live, header, stage_titles(settings.profile(), provider=True)):
         progress.stage_started(Stage.LOGIN)
         progress.action(waiting)
-        try:
+        with failures_exit():
             saved = manual_login(settings, name, timeout_s=timeout_s, headless=headless_check)
-        except BeianError as exc:
-            progress.stage_failed(str(exc))
-            raise _fail(str(exc), exc.exit_code) from None
-        except PlaywrightError as exc:
-            message = str(exc).splitlines()[0] if str(exc) else "the browser failed"
-            progress.stage_failed(message)
-            raise _fail(message, ExitCode.FAILED) from None
         progress.stage_done(Stage.LOGIN)
     typer.echo(f"session for {name} saved to {saved} (mode 0600); runs of this account now reuse it")
 

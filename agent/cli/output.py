@@ -14,14 +14,26 @@ from contextlib import contextmanager
 from typing import Annotated
 
 import typer
+from playwright.sync_api import Error as PlaywrightError
 from rich.console import Console
 
+from agent import progress
+from agent.errors import BeianError
+from agent.exit_codes import ExitCode
 from agent.live import LiveView, StageBoard
 from agent.logging import configure_logging
 from agent.progress import Stage, reporting_to
 from agent.settings import Settings
 
-__all__ = ["QuietOption", "VerboseOption", "live_progress", "setup_output", "stream_level"]
+__all__ = [
+    "QuietOption",
+    "VerboseOption",
+    "fail",
+    "failures_exit",
+    "live_progress",
+    "setup_output",
+    "stream_level",
+]
 
 VerboseOption = Annotated[
     int,
@@ -59,3 +71,24 @@ def live_progress(enabled: bool, header: str, titles: Mapping[Stage, str]) -> It
         return
     with LiveView(StageBoard(header, titles), Console(stderr=True)) as view, reporting_to(view.feed):
         yield
+
+
+def fail(message: str, code: ExitCode) -> typer.Exit:
+    """Print ``message`` as the command's error and give the exit to raise."""
+    typer.echo(f"Error: {message}", err=True)
+    return typer.Exit(int(code))
+
+
+@contextmanager
+def failures_exit() -> Iterator[None]:
+    """A command's portal work: an error ends the live view's stage as failed, then exits with its code."""
+    try:
+        yield
+    except BeianError as exc:
+        progress.stage_failed(str(exc))
+        raise fail(str(exc), exc.exit_code) from None
+    except PlaywrightError as exc:
+        # Only the first line: the rest is Playwright's call log, which may quote what was typed.
+        message = str(exc).splitlines()[0] if str(exc) else "the browser failed"
+        progress.stage_failed(message)
+        raise fail(message, ExitCode.FAILED) from None

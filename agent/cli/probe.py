@@ -7,12 +7,10 @@ import unicodedata
 from typing import Annotated
 
 import typer
-from playwright.sync_api import Error as PlaywrightError
 
-from agent import progress
 from agent.cli.options import ConfigOption, JsonOption, PortalUrlOption
-from agent.cli.output import QuietOption, VerboseOption, live_progress, setup_output
-from agent.errors import BeianError, SettingsError
+from agent.cli.output import QuietOption, VerboseOption, fail, failures_exit, live_progress, setup_output
+from agent.errors import SettingsError
 from agent.exit_codes import ExitCode
 from agent.live import stage_titles
 from agent.profile import ProfileError
@@ -21,11 +19,6 @@ from agent.run.probe import ProbeReport, check_profile, run_probe
 from agent.settings import load_settings
 
 __all__ = ["human", "probe", "register"]
-
-
-def _fail(message: str, code: ExitCode) -> typer.Exit:
-    typer.echo(f"Error: {message}", err=True)
-    return typer.Exit(int(code))
 
 
 def _width(text: str) -> int:
@@ -80,19 +73,11 @@ def probe(
         name = pick_account(settings, account)
         check_profile(settings.profile())
     except (SettingsError, ProfileError) as exc:
-        raise _fail(str(exc), ExitCode.USAGE) from None
+        raise fail(str(exc), ExitCode.USAGE) from None
     live = setup_output(settings, verbose=verbose, quiet=quiet, as_json=as_json)
     header = f"probe of {settings.portal.base_url} as {name}"
-    with live_progress(live, header, stage_titles(settings.profile(), provider=True)):
-        try:
-            report = run_probe(settings, name)
-        except BeianError as exc:
-            progress.stage_failed(str(exc))
-            raise _fail(str(exc), exc.exit_code) from None
-        except PlaywrightError as exc:
-            message = str(exc).splitlines()[0] if str(exc) else "the browser failed"
-            progress.stage_failed(message)
-            raise _fail(message, ExitCode.FAILED) from None
+    with live_progress(live, header, stage_titles(settings.profile(), provider=True)), failures_exit():
+        report = run_probe(settings, name)
     typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2) if as_json else human(report))
     raise typer.Exit(int(report.exit_code))
 
