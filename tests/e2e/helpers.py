@@ -39,7 +39,12 @@ ENTITY_SECTIONS = {
 
 
 def make_settings(base_url: str, root: Path, **overrides: Any) -> Settings:
-    """The tests' settings; ``portal``, ``timeouts`` and ``retry`` overrides are merged key by key."""
+    """The tests' settings; ``portal``, ``timeouts`` and ``retry`` overrides are merged key by key.
+
+    Traces are kept on success too (``browser.trace = "on"``), so that every run's trace is checked for
+    secrets; the default (``retain-on-failure``) is tested on its own.
+    """
+    overrides.setdefault("browser", {"trace": "on"})
     return load_settings(
         None,
         portal={"base_url": base_url, **overrides.pop("portal", {})},
