@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, Locator, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from agent.run.browser import launch_options
 from bench.bundles import read_bundle
@@ -71,10 +71,15 @@ def _item(page: Page, label: str) -> Locator:
     )
 
 
+# A list that just closed stays visible while it fades out (its leave transition), with the same options.
+_OPEN_LIST = ".el-select-dropdown:not(.el-zoom-in-top-leave-active):visible"
+
+
 def _pick(page: Page, select: Locator, options: list[str]) -> None:
+    expect(page.locator(".el-select-dropdown:visible")).to_have_count(0)
     select.click()
     for option in options:
-        page.locator(".el-select-dropdown:visible .el-select-dropdown__item", has_text=_exact(option)).click()
+        page.locator(f"{_OPEN_LIST} .el-select-dropdown__item", has_text=_exact(option)).click()
 
 
 def _fill(page: Page, label: str, value: Any) -> None:
