@@ -82,13 +82,19 @@ class FilingFlow:
         self.log = run.logger
 
     # -- bookkeeping -----------------------------------------------------------------------------
-    def _checkpoint(self, checkpoint: str, status: Status, **fields: str | None) -> None:
+    def _checkpoint(
+        self, checkpoint: str, status: Status, *, filed: bool = True, **fields: str | None
+    ) -> None:
+        """Record ``checkpoint``. ``filed``: the draft now holds this bundle's content, so its hash is
+        recorded; 主体信息 and products are not the draft, and recording the hash there would make an
+        edited bundle look filed already (its draft would never be refilled)."""
+        if filed:
+            fields = {"content_hash": self.hash, **fields}
         self.ledger.record_checkpoint(
             self.key,
             self.run_id,
             checkpoint,
             status,
-            content_hash=self.hash,
             account=self.bundle.account,
             algorithm_name=self.name,
             evidence_dir=str(self.evidence.path.resolve()),
@@ -161,7 +167,7 @@ class FilingFlow:
             self._retry("submit 主体信息", page.ensure_submitted)
             self._saved_as_filled(page.saved_differences(sections), personal=True)
         self.entity_done = True
-        self._checkpoint(Checkpoint.ENTITY, Status.RUNNING)
+        self._checkpoint(Checkpoint.ENTITY, Status.RUNNING, filed=False)
         progress.stage_done(Stage.ENTITY)
         self.shell.go_home()
 
@@ -190,7 +196,7 @@ class FilingFlow:
                     saved = page.saved_function(product.name, path.path, function.name)
                     self._saved_as_filled(_differences(fields, saved, self.profile.label))
         self.products_done = True
-        self._checkpoint(Checkpoint.PRODUCTS, Status.RUNNING)
+        self._checkpoint(Checkpoint.PRODUCTS, Status.RUNNING, filed=False)
         progress.stage_done(Stage.PRODUCTS)
         self.shell.go_home()
 

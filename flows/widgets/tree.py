@@ -77,10 +77,15 @@ class TreeDriver:
         classes = (self._box(node).get_attribute("class") or "").split()
         return self.profile.selector("checked_class") in classes
 
+    def _half(self, node: Locator) -> bool:
+        classes = (self._box(node).get_attribute("class") or "").split()
+        return self.profile.selector("indeterminate_class") in classes
+
     def _set(self, node: Locator, checked: bool) -> None:
-        # A half-ticked node becomes fully ticked on the first click; a second click clears it.
+        # A half-ticked node becomes fully ticked on the first click; a second click clears it. Not
+        # being ticked is not enough to be clear: a half-ticked node still ticks some of its children.
         for _ in range(2):
-            if self._checked(node) == checked:
+            if self._checked(node) == checked and (checked or not self._half(node)):
                 return
             self._box(node).click()
         own = re.compile(rf"(^|\s){re.escape(self.profile.selector('checked_class'))}(\s|$)")

@@ -39,7 +39,12 @@ ENTITY_SECTIONS = {
 
 
 def make_settings(base_url: str, root: Path, profile_path: Path | None = None, **overrides: Any) -> Settings:
-    """The tests' settings; ``portal``, ``timeouts`` and ``retry`` overrides are merged key by key."""
+    """The tests' settings; ``portal``, ``timeouts`` and ``retry`` overrides are merged key by key.
+
+    Traces are kept on success too (``browser.trace = "on"``), so that every run's trace is checked for
+    secrets; the default (``retain-on-failure``) is tested on its own.
+    """
+    overrides.setdefault("browser", {"trace": "on"})
     portal: dict[str, Any] = {"base_url": base_url, **overrides.pop("portal", {})}
     if profile_path is not None:
         portal["profile_path"] = profile_path

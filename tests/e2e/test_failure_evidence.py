@@ -55,7 +55,10 @@ def test_a_failure_on_every_page_leaves_evidence_naming_it(
     which, override, faults, options, page = CASES[key]
     profile = tmp_path / "profile.toml"
     profile.write_text(override, encoding="utf-8")
-    settings = make_settings(portal.url, tmp_path, portal={"profile_path": profile}, timeouts=FAST)
+    # As shipped (retain-on-failure): the trace is there because the run failed.
+    settings = make_settings(
+        portal.url, tmp_path, portal={"profile_path": profile}, timeouts=FAST, browser={}
+    )
     if faults:
         portal.set_faults(**faults)
 
@@ -91,7 +94,9 @@ def test_a_successful_run_keeps_no_trace_unless_asked(
     portal: MockPortal, run: Runner, bundle_copy: Callable[[str], Path], tmp_path: Path
 ) -> None:
     directory = bundle_copy("supporter")
-    result = run(directory)
+    default = make_settings(portal.url, tmp_path, browser={})  # as shipped: retain-on-failure
+    assert default.browser.trace == "retain-on-failure"
+    result = run(directory, use=default)
     assert result.status is RunStatus.READY, result.errors
     evidence = Path(str(result.evidence_dir))
     assert not list(evidence.glob("trace*.zip")) and not (evidence / "failure.json").exists()

@@ -116,3 +116,26 @@ def test_killed_run_resumes_the_same_draft(
     entry = ledger_entry(settings, directory)
     assert entry is not None and (entry.status, entry.checkpoint) == (Status.READY, "confirm")
     assert portal.state()["counters"]["by_route"]["POST /api/filing/create"] == 1
+
+
+def test_a_bundle_edited_after_reaching_confirm_is_refilled_in_the_same_draft(
+    portal: MockPortal, run: Runner, bundle_copy: Callable[[str], Path], settings: Settings
+) -> None:
+    directory = bundle_copy("provider")
+    first = run(directory)
+    assert first.status is RunStatus.READY, first.errors
+    filing = directory / "filing.toml"
+    text = filing.read_text(encoding="utf-8")
+    old = "帮助用户提高写作效率。"
+    assert text.count(old) == 1
+    filing.write_text(text.replace(old, "帮助用户提高写作效率与质量。"), encoding="utf-8")
+    edited = load_bundle(directory)
+
+    again = run(directory)
+
+    assert again.status is RunStatus.READY, again.errors
+    stored = the_one_filing(portal, edited)  # the same draft: never a second one
+    assert filing_problems(edited, stored) == []
+    assert portal.state()["counters"]["by_route"]["POST /api/filing/create"] == 1
+    entry = ledger_entry(settings, directory)
+    assert entry is not None and entry.content_hash == edited.content_hash()

@@ -76,7 +76,7 @@ def test_selects_in_a_row_each_take_their_pick_not_on_the_fading_list(page: Page
         ("算法类型", "个性化推送类"),
         ("应用领域", ["办公", "金融"]),
         ("算法类型", "生成合成类（深度合成）"),
-        ("使用场景", ["文本生成"]),
+        ("应用领域", ["游戏"]),
     ]
     for label, value in picks:
         filled = form.fill_and_read(FieldSpec(path=label, label=label, value=value))
