@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, Locator, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from agent.run.browser import launch_options
 from bench.bundles import read_bundle
@@ -91,6 +91,9 @@ def _item(page: Page, label: str) -> Locator:
 
 
 def _pick(page: Page, select: Locator, options: list[str], *, multiple: bool = False) -> None:
+    # A list closed a moment ago may not have started its leave transition yet: with two multi-selects
+    # offering the same options, a pick could land in the previous one. Wait until no list is open.
+    expect(page.locator(OPEN_LIST)).to_have_count(0)
     select.click()
     for option in options:
         page.locator(OPEN_LIST).locator(".el-select-dropdown__item", has_text=_exact(option)).click()
