@@ -91,6 +91,8 @@ def _item(page: Page, label: str) -> Locator:
 
 
 def _pick(page: Page, select: Locator, options: list[str], *, multiple: bool = False) -> None:
+    # A list closed a moment ago may not have started its leave transition yet: with two multi-selects
+    # offering the same options, a pick could land in the previous one. Wait until no list is open.
     expect(page.locator(OPEN_LIST)).to_have_count(0)
     select.click()
     for option in options:

@@ -7,7 +7,9 @@ command's ``launch-server``), and every worker connects to it (``BrowserType.con
 runs in a browser context of its own (the runner opens one per bundle), and contexts keep cookies and
 storage apart, so accounts stay apart as they did with a Chromium per worker.
 
-The server listens on 127.0.0.1 only, under a random path; it is stopped when the batch ends.
+The server listens on 127.0.0.1 only, under a random path; it is stopped when the batch ends. It runs in a
+process group of its own, so a batch process killed outright (SIGKILL) leaves it running: tying its life
+to the batch's (a parent-death signal on the driver itself) is still to do.
 """
 
 from __future__ import annotations
