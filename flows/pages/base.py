@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Locator, Page, Response
+from playwright.sync_api import Locator, Page, Request, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from agent.errors import PageRefused, PortalRejected, SessionExpired, TransientPortalError
@@ -81,17 +81,34 @@ class PortalPage:
         timeout = self.ctx.navigation_timeout_ms
         refused = self.refusals()
         seen = set(refused.all_inner_texts())
+        route = self.profile.site[f"route_{route_key}"]
+        sent: list[Request] = []
+
+        def note(request: Request) -> None:
+            if request.method == "POST" and urlsplit(request.url).path.endswith(route):
+                sent.append(request)
+
+        self.page.on("request", note)
         try:
             with self.page.expect_response(self._answers(route_key), timeout=timeout) as info:
                 action()
-                self._answer_or_refusal(info.is_done, refused, seen, what, timeout, confirm)
+                self._answer_or_refusal(info.is_done, sent, refused, seen, what, timeout, confirm)
         except PlaywrightTimeout as exc:
             raise TransientPortalError(f"{what}: the portal did not answer in time") from exc
+        finally:
+            self.page.remove_listener("request", note)
         return self._envelope(info.value, what)
+
+    def _sent(self, sent: list[Request]) -> bool:
+        # The browser reports a request before anything the page did after starting it; one round trip
+        # to the page delivers every report already on its way.
+        self.page.evaluate("0")
+        return bool(sent)
 
     def _answer_or_refusal(
         self,
         answered: Callable[[], bool],
+        sent: list[Request],
         refused: Locator,
         seen: set[str],
         what: str,
@@ -102,7 +119,11 @@ class PortalPage:
         deadline = time.monotonic() + timeout_ms / 1000
         while not answered() and time.monotonic() < deadline:
             messages = [m.strip() for m in refused.all_inner_texts() if m.strip() and m not in seen]
+            # A message shown once the request is on its way belongs to the answer (an error the
+            # page shows for it), which says what happened. With no request, the page refused.
             if messages:
+                if self._sent(sent):
+                    return  # leaving the ``expect_response`` block waits for that answer
                 raise PageRefused(f"{what}: {'; '.join(messages)}", messages)
             if confirm and box.count() == 1:
                 box.click()

@@ -7,8 +7,9 @@ from typing import Any, cast
 import pytest
 from playwright.sync_api import Page, Response
 
-from agent.errors import PortalRejected, SessionExpired, TransientPortalError
+from agent.errors import PageRefused, PortalRejected, SessionExpired, TransientPortalError
 from agent.profile import default_profile, load_profile
+from fixtures.mock_portal import MockPortal
 from flows.pages.base import PageContext, PortalPage
 
 
@@ -63,3 +64,41 @@ def test_the_profile_decides(tmp_path: Any) -> None:
     assert profile.errno_kind(401) == "logged_out" and profile.errno_kind(440) == "logged_out"
     with pytest.raises(TransientPortalError):
         _read({"errno": 7, "errmsg": "忙"}, profile=profile)
+
+
+# A page whose front end shows a message the moment it starts its request (as a page may show the error
+# of a failed answer before the browser hands that answer over): the message follows the request, so it
+# is not the page refusing the click; the answer decides.
+_SENDING_PAGE = """<!doctype html><meta charset="utf-8">
+<button onclick="fetch('/api/filing/submit', {method: 'POST'});
+  document.getElementById('m').style.display = 'block'">提交</button>
+<div id="m" class="el-message el-message--error" style="display:none">系统繁忙，请稍后重试</div>"""
+
+# A page that checks its own fields and sends nothing.
+_REFUSING_PAGE = _SENDING_PAGE.replace("fetch('/api/filing/submit', {method: 'POST'});", "")
+
+
+def _serve(page: Page, base_url: str, html: str) -> PortalPage:
+    # The page comes from the mock's origin, so its request reaches the mock (which answers it late).
+    page.route(f"{base_url}answers-page", lambda route: route.fulfill(body=html, content_type="text/html"))
+    page.goto(f"{base_url}answers-page")
+    return PortalPage(PageContext(page=page, profile=default_profile(), navigation_timeout_ms=10_000))
+
+
+@pytest.mark.e2e
+def test_a_message_after_the_request_was_sent_is_the_answers_not_a_refusal(
+    page: Page, portal: MockPortal
+) -> None:
+    portal.set_faults(latency_ms=600)
+    answers = _serve(page, portal.url, _SENDING_PAGE)
+    # Not logged in: the late answer is errno 440, and that answer is what the click gets.
+    with pytest.raises(SessionExpired):
+        answers.call_portal(lambda: answers.button("submit").click(), "提交", "submit")
+
+
+@pytest.mark.e2e
+def test_a_message_with_no_request_sent_is_the_page_refusing(page: Page, portal: MockPortal) -> None:
+    answers = _serve(page, portal.url, _REFUSING_PAGE)
+    with pytest.raises(PageRefused) as caught:
+        answers.call_portal(lambda: answers.button("submit").click(), "提交", "submit")
+    assert caught.value.messages == ["系统繁忙，请稍后重试"]
