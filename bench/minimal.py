@@ -90,15 +90,17 @@ def _item(page: Page, label: str) -> Locator:
     )
 
 
-def _pick(page: Page, select: Locator, options: list[str], *, multiple: bool = False) -> None:
+def _pick(page: Page, select: Locator, options: list[str], *, close: Locator | None = None) -> None:
     # A list closed a moment ago may not have started its leave transition yet: with two multi-selects
     # offering the same options, a pick could land in the previous one. Wait until no list is open.
     expect(page.locator(OPEN_LIST)).to_have_count(0)
     select.click()
     for option in options:
         page.locator(OPEN_LIST).locator(".el-select-dropdown__item", has_text=_exact(option)).click()
-    if multiple:
-        page.keyboard.press("Escape")  # a multi-select keeps its list open after each pick
+    if close is not None:
+        # A multi-select keeps its list open after each pick; Escape only works while its input has focus,
+        # a click beside it (its label) always closes it.
+        close.click()
 
 
 def _fill(page: Page, label: str, value: Any) -> None:
@@ -107,7 +109,7 @@ def _fill(page: Page, label: str, value: Any) -> None:
     if kind == "select":
         _pick(page, item.locator(".el-select"), [value])
     elif kind == "multiselect":
-        _pick(page, item.locator(".el-select"), list(value), multiple=True)
+        _pick(page, item.locator(".el-select"), list(value), close=item.locator(".el-form-item__label"))
     elif kind == "radio":
         item.locator("label.el-radio", has_text=_exact(value)).click()
     elif kind == "date":
