@@ -20,6 +20,7 @@ from flows.widgets.locate import exact_text
 __all__ = ["MULTISELECT", "SELECT", "choose_option", "open_list"]
 
 _OPTION_TIMEOUT_MS = 5_000
+_TAG_TIMEOUT_MS = 2_000
 _SELECTED_TEXTS = "(s) => [...s.selectedOptions].map((o) => o.text.trim()).filter((t) => t)"
 
 
@@ -140,8 +141,22 @@ class _MultiSelect(SameValue):
         dropdown = _open_dropdown(page, item.locator(profile.selector("select")).first, profile)
         for one in missing:
             _pick(page, dropdown, profile, one, control.label)
-        # Whether every pick took is what the read-back after filling checks.
+            self._until_tagged(control, dropdown, one)
         _close(page, profile, control.label)
+
+    def _until_tagged(self, control: Control, dropdown: Locator, value: str) -> None:
+        """A pick counts once its tag shows; a click the list did not take (it can miss on a busy page
+        while the list settles) is repeated once, only if the option is still not marked chosen."""
+        profile = control.profile
+        tag = control.item.locator(profile.selector("select_tag")).filter(has_text=exact_text(value))
+        try:
+            expect(tag).to_have_count(1, timeout=_TAG_TIMEOUT_MS)
+            return
+        except AssertionError:
+            chosen = dropdown.locator(profile.selector("select_option_chosen"))
+            if chosen.filter(has_text=exact_text(value)).count() == 0:
+                _option(dropdown, profile, value).click()
+        expect(tag).to_have_count(1)
 
     def _tags(self, control: Control) -> list[str]:
         tags = control.item.locator(control.profile.selector("select_tag"))

@@ -133,8 +133,9 @@ def test_json_shape_with_a_draft_open_in_the_wizard(
     app: typer.Typer, portal: MockPortal, tmp_path: Path
 ) -> None:
     put_draft(portal, "demo-supporter", step=3, role=SUPPORTER)
+    # A text the page does not hold even inside a longer text (probe finds texts within longer ones).
     config = write_config(
-        tmp_path, portal.url, "demo-supporter", profile='[steps]\ntechnical_service = "填写技术服务"\n'
+        tmp_path, portal.url, "demo-supporter", profile='[steps]\ntechnical_service = "技术服务填报"\n'
     )
     before = writes(portal)
     result = invoke(app, ["probe", "--config", str(config), "--json"])
@@ -149,7 +150,7 @@ def test_json_shape_with_a_draft_open_in_the_wizard(
     assert doc["browser_version"]
     assert doc["pages"][-4:] == ["wizard", "wizard_supporter", "wizard_step3_supporter", "products"]
     assert doc["missing"] == [
-        {"page": "wizard_supporter", "key": "steps.technical_service", "text": "填写技术服务"},
+        {"page": "wizard_supporter", "key": "steps.technical_service", "text": "技术服务填报"},
     ]
     assert doc["unreached"] == [] and doc["writes"] == []
     assert writes(portal) == before  # 继续填报 opened the draft; 上一步/下一步/保存至草稿箱 were not clicked
