@@ -22,8 +22,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from agent.batch.export import CHECKPOINT_ZH, STATUS_ZH, to_cst
+from agent.batch.export import CHECKPOINT_ZH, to_cst
 from agent.redact import redact_text
+from agent.status import ledger_label_zh
 
 __all__ = ["OUTCOME_ZH", "render_html"]
 
@@ -108,7 +109,7 @@ def _facts(entry: dict[str, Any]) -> str:
         ("账号", "account", _e(entry.get("account"))),
         ("应用产品", "products", _e(entry.get("products"))),
         ("运行结果", "outcome", f"{_e(OUTCOME_ZH.get(outcome, outcome))} <code>{_e(outcome)}</code>"),
-        ("门户状态", "portal status", _e(STATUS_ZH.get(portal_status, portal_status))),
+        ("门户状态", "portal status", _e(ledger_label_zh(portal_status))),
         ("备案编号", "filing number", _e(entry.get("filing_number"))),
         ("提交时间", "submitted (UTC+8)", _when(entry.get("submitted_at"))),
         ("到达步骤", "step reached", _e(CHECKPOINT_ZH.get(entry.get("step_reached") or "", None))),

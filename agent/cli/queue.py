@@ -124,8 +124,9 @@ def status_command(
 ) -> None:
     """Bundles per account by their latest job: waiting, running, done, failed."""
     from agent.queue.app import require_url
-    from agent.queue.records import STATUS_COLUMNS, status_by_account
+    from agent.queue.records import status_by_account
     from agent.queue.schema import ensure_schema
+    from agent.status import JOB_COLUMNS
 
     settings = _settings(config, database_url)
     try:
@@ -137,9 +138,9 @@ def status_command(
     if as_json:
         typer.echo(json.dumps(counts, ensure_ascii=False, indent=2))
         return
-    typer.echo(f"{'account':<24}" + "".join(f"{c:>9}" for c in STATUS_COLUMNS))
+    typer.echo(f"{'account':<24}" + "".join(f"{c:>9}" for c in JOB_COLUMNS))
     for account, per in counts.items():
-        typer.echo(f"{account:<24}" + "".join(f"{per[c]:>9}" for c in STATUS_COLUMNS))
+        typer.echo(f"{account:<24}" + "".join(f"{per[c]:>9}" for c in JOB_COLUMNS))
     if not counts:
         typer.echo("nothing queued yet")
 

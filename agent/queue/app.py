@@ -28,10 +28,11 @@ from agent.queue.browsers import BrowserThreads
 from agent.queue.enqueue import EnqueueItem, enqueue_async
 from agent.queue.records import require_url
 from agent.queue.sync import run_sync
-from agent.result import RunResult, RunStatus, Until
+from agent.result import RunResult, Until
 from agent.run.runner import RunOptions, run_bundle
 from agent.settings import Settings
 from agent.state.pg_ledger import PostgresLedger
+from agent.status import RUN_OK
 
 __all__ = [
     "FILING_QUEUE",
@@ -51,7 +52,6 @@ FILING_QUEUE = "filing"
 HOUSEKEEPING_QUEUE = "housekeeping"
 STALLED_CHECK_CRON = "*/5 * * * * *"  # croniter's sixth field: seconds
 _RETRY_WAIT_S = 60
-_OK = {RunStatus.READY, RunStatus.SAVED, RunStatus.SUBMITTED, RunStatus.ALREADY_SUBMITTED}
 _TRANSIENT = {ExitCode.PORTAL_UNREACHABLE}
 
 
@@ -143,7 +143,7 @@ async def _file(
     ledger.finish_run(run_id, {result.status.value: 1})
     error = result.errors[0].message if result.errors else None
     records.finished(url, record, result.status.value, result.evidence_dir, error)
-    if result.status in _OK:
+    if result.status in RUN_OK:
         return f"{result.status.value} (evidence {result.evidence_dir})"
     # The message names the bundle and its evidence only: portal text may quote personal data.
     message = (

@@ -17,9 +17,9 @@ from agent.errors import SettingsError
 from agent.settings import Settings
 from agent.state.backend import database_url
 from agent.state.pg_ledger import connect
+from agent.status import JOB_COLUMNS, job_column
 
 __all__ = [
-    "STATUS_COLUMNS",
     "TASK_NAME",
     "JobRun",
     "close_lost",
@@ -31,16 +31,6 @@ __all__ = [
 ]
 
 TASK_NAME = "beian.file_bundle"
-# procrastinate's job statuses, as ``queue status`` shows them.
-_SHOWN = {
-    "todo": "waiting",
-    "doing": "running",
-    "succeeded": "done",
-    "failed": "failed",
-    "cancelled": "failed",
-    "aborted": "failed",
-}
-STATUS_COLUMNS = ("waiting", "running", "done", "failed")
 
 
 def _now() -> str:
@@ -110,8 +100,8 @@ def status_by_account(url: str) -> dict[str, dict[str, int]]:
         ).fetchall()
     counts: dict[str, dict[str, int]] = {}
     for row in rows:
-        per = counts.setdefault(row["account"], dict.fromkeys(STATUS_COLUMNS, 0))
-        per[_SHOWN.get(row["status"], "failed")] += 1
+        per = counts.setdefault(row["account"], dict.fromkeys(JOB_COLUMNS, 0))
+        per[job_column(row["status"])] += 1
     return dict(sorted(counts.items()))
 
 

@@ -34,7 +34,7 @@ from agent.errors import (
 )
 from agent.exit_codes import ExitCode
 from agent.logging import close_run_log, open_run_log
-from agent.result import RunError, RunResult, RunStatus
+from agent.result import RunError, RunResult
 from agent.run.arrival import open_context, open_portal, page_context
 from agent.run.browser import launched
 from agent.run.context import RunContext, RunOptions
@@ -46,7 +46,8 @@ from agent.run.trace import TraceRecorder
 from agent.run.where import where_now
 from agent.settings import Settings
 from agent.state.backend import clear_session, open_ledger
-from agent.state.ledger import RunLedger, Status, bundle_key_for
+from agent.state.ledger import RunLedger, bundle_key_for
+from agent.status import LEDGER_DONE, RunStatus, ledger_status_after_failure
 
 __all__ = ["RunOptions", "run_bundle"]
 
@@ -86,7 +87,7 @@ def run_bundle(
     run_id = run_id if run_id is not None else ledger.begin_run("submit")
     key = plan.ledger_key(bundle_key_for(bundle.directory if isinstance(target, Bundle) else target), bundle)
     entry = ledger.get(key)
-    if entry is not None and entry.status in (Status.SUBMITTED, Status.ALREADY_SUBMITTED):
+    if entry is not None and entry.status in LEDGER_DONE:
         result.status, result.exit_code = RunStatus.ALREADY_SUBMITTED, ExitCode.OK
         result.step_reached = entry.checkpoint or "submitted"
         return _finish(result, started)
@@ -118,7 +119,7 @@ def run_bundle(
     finally:
         if failure is not None:
             if not interrupted:  # an interrupted run's ledger stays at its last checkpoint: it resumes
-                ledger.mark(key, run_id, _failure_status(failure), error=str(failure))
+                ledger.mark(key, run_id, ledger_status_after_failure(failure.exit_code), error=str(failure))
             progress.stage_failed(str(failure))
             log.error("run_failed", error=str(failure), error_type=failure.kind)
         _apply(result, outcome, failure)
@@ -158,10 +159,6 @@ def _apply(result: RunResult, outcome: FilingOutcome, failure: BeianError | None
         result.errors.append(RunError(str(failure), failure.path, failure.label, failure.kind))
     if not isinstance(failure, BrowserError):
         result.exit_code = failure.exit_code
-
-
-def _failure_status(exc: BeianError) -> Status:
-    return Status.NEEDS_PERSON if exc.exit_code is ExitCode.NEEDS_PERSON else Status.FAILED
 
 
 def _finish(result: RunResult, started: float) -> RunResult:
