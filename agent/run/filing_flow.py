@@ -132,10 +132,7 @@ class FilingFlow:
 
     def _arrive(self) -> None:
         progress.stage_started(Stage.LOGIN)
-        home_entry = self.shell.entry(self.profile.text("home_filings"))
-        logged_in = arrive(
-            self.ctx, self.settings, self.bundle.account, landing=home_entry, before_password=self.trace.pause
-        )
+        logged_in = arrive(self.ctx, self.settings, self.bundle.account, before_password=self.trace.pause)
         if not logged_in:
             self.shell.go_home()
         progress.stage_done(Stage.LOGIN)

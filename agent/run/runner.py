@@ -10,13 +10,12 @@ filing and hands back its ``FilingOutcome``.
 
 from __future__ import annotations
 
-import contextlib
 import time
 from dataclasses import replace
 from pathlib import Path
 
 import structlog
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 from structlog.contextvars import bound_contextvars
 
@@ -35,7 +34,7 @@ from agent.errors import (
 from agent.exit_codes import ExitCode
 from agent.logging import close_run_log, open_run_log
 from agent.result import RunError, RunResult
-from agent.run.arrival import open_context, open_portal, page_context
+from agent.run.arrival import portal_session
 from agent.run.browser import launched
 from agent.run.context import RunContext, RunOptions
 from agent.run.evidence import EvidenceDir
@@ -182,43 +181,39 @@ def _drive(
     log: structlog.typing.FilteringBoundLogger,
     plan: FilingPlan,
 ) -> FilingOutcome:
-    context = open_context(browser, settings, bundle.account)
-    trace = TraceRecorder(context, evidence, settings.browser.trace)
-    filing: Filing | None = None
-    page: Page | None = None
-    api: ApiLog | None = None
-    failed = True
-    try:
-        trace.resume()  # the whole run is recorded; personal values are masked when it is written
-        page = context.new_page()
-        api = ApiLog(page, settings.profile().site["api_prefix"])
-        run = RunContext(
-            bundle, settings, options, page_context(page, settings), ledger, run_id, key, evidence, trace, log
-        )
-        filing = plan.start(run)
-        for attempt in range(1, _SESSION_RETRIES + 1):
-            try:
-                open_portal(page, settings)
-                done = filing.run()
-                failed = False
-                return done
-            except SessionExpired:
-                if attempt == _SESSION_RETRIES:
-                    raise
-                log.warning("session_expired_resuming", attempt=attempt)
-                _forget_session(settings, bundle.account)
-        raise LoginRequired("the portal kept asking for a new login")
-    except (BeianError, PlaywrightError, AssertionError) as exc:
-        here = where_now(bundle, settings.profile())
-        error = located(from_browser(exc), here.page, here.action)
-        # Evidence is taken now, while the page still shows what went wrong.
-        capture_failure(page, evidence, error, where=here, api=api)
-        raise _Failed(filing.outcome if filing is not None else FilingOutcome(), error) from exc
-    except KeyboardInterrupt:
-        here = where_now(bundle, settings.profile())
-        capture_failure(page, evidence, "interrupted", where=here, api=api)
-        raise
-    finally:
-        trace.close(failed=failed)
-        with contextlib.suppress(PlaywrightError):
-            context.close()
+    with portal_session(browser, settings, bundle.account) as session:
+        trace = TraceRecorder(session.context, evidence, settings.browser.trace)
+        filing: Filing | None = None
+        api: ApiLog | None = None
+        failed = True
+        try:
+            trace.resume()  # the whole run is recorded; personal values are masked when it is written
+            api = ApiLog(session.page, settings.profile().site["api_prefix"])
+            run = RunContext(
+                bundle, settings, options, session.ctx, ledger, run_id, key, evidence, trace, log
+            )
+            filing = plan.start(run)
+            for attempt in range(1, _SESSION_RETRIES + 1):
+                try:
+                    session.open()
+                    done = filing.run()
+                    failed = False
+                    return done
+                except SessionExpired:
+                    if attempt == _SESSION_RETRIES:
+                        raise
+                    log.warning("session_expired_resuming", attempt=attempt)
+                    _forget_session(settings, bundle.account)
+            raise LoginRequired("the portal kept asking for a new login")
+        except (BeianError, PlaywrightError, AssertionError) as exc:
+            here = where_now(bundle, settings.profile())
+            error = located(from_browser(exc), here.page, here.action)
+            # Evidence is taken now, while the page still shows what went wrong.
+            capture_failure(session.page, evidence, error, where=here, api=api)
+            raise _Failed(filing.outcome if filing is not None else FilingOutcome(), error) from exc
+        except KeyboardInterrupt:
+            here = where_now(bundle, settings.profile())
+            capture_failure(session.page, evidence, "interrupted", where=here, api=api)
+            raise
+        finally:
+            trace.close(failed=failed)

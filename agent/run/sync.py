@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from playwright.sync_api import Browser
 
 from agent.profile import PortalProfile
-from agent.run.arrival import arrive, open_context, open_portal, page_context
+from agent.run.arrival import portal_session
 from agent.settings import Settings
 from agent.state.filing_number import check_filing_number
 from agent.state.ledger import RunLedger
@@ -92,15 +92,10 @@ def apply_rows(
 
 def read_account(browser: Browser, settings: Settings, account: str) -> list[PortalFiling]:
     """Every filing 备案信息 lists for ``account`` (logging in first when its session is gone)."""
-    context = open_context(browser, settings, account)
-    try:
-        page = context.new_page()
-        ctx = page_context(page, settings)
-        shell = Shell(ctx)
-        open_portal(page, settings)
-        if not arrive(ctx, settings, account, landing=shell.entry(settings.profile().text("home_filings"))):
+    with portal_session(browser, settings, account) as session:
+        shell = Shell(session.ctx)
+        session.open()
+        if not session.arrive():
             shell.go_home()
         shell.open_entry("home_filings")
-        return ReviewListPage(ctx).filings()
-    finally:
-        context.close()
+        return ReviewListPage(session.ctx).filings()
