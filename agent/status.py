@@ -5,6 +5,8 @@ Five vocabularies, one per question:
 - ``RunStatus``: how one run of one bundle ended (``submit --json``, ``result.json``);
 - ``LedgerStatus``: where a bundle stands across runs (the ledger's state machine);
 - ``BatchOutcome``: one bundle's line in a batch report (a run's status, or why it never ran);
+- ``EnqueueOutcome``: what ``queue enqueue`` did with a bundle;
+- ``JobOutcome``: how one queue job's attempt ended (``beian.job_runs``);
 - ``JobColumn``: how ``queue status`` counts procrastinate's jobs;
 - ``PortalState``: what the portal's 备案信息 list shows; its on-screen texts live in the profile.
 
@@ -25,12 +27,17 @@ __all__ = [
     "LEDGER_STICKY",
     "RUN_OK",
     "BatchOutcome",
+    "EnqueueOutcome",
     "JobColumn",
+    "JobOutcome",
     "LedgerStatus",
     "PortalState",
     "RunStatus",
     "batch_outcome",
+    "batch_outcome_zh",
+    "enqueue_outcome",
     "job_column",
+    "job_outcome",
     "ledger_label_zh",
     "ledger_status_after_failure",
     "portal_state",
@@ -69,6 +76,24 @@ class BatchOutcome(StrEnum):
     INVALID = "invalid"  # validation failed; never run
     NEEDS_PERSON = "needs_person"  # a submission was started and its outcome is unknown
     NOT_RUN = "not_run"  # not started: login needed for its account, portal unreachable, or interrupted
+
+
+class EnqueueOutcome(StrEnum):
+    QUEUED = "queued"
+    ALREADY_QUEUED = "already_queued"  # a job for the same account and 算法名称 is waiting or running
+    DONE = "done"  # the ledger says it is done (``BatchOutcome.SKIPPED``)
+    NEEDS_PERSON = "needs_person"
+    INVALID = "invalid"
+
+
+class JobOutcome(StrEnum):
+    SAVED = "saved"
+    READY = "ready"
+    SUBMITTED = "submitted"
+    ALREADY_SUBMITTED = "already_submitted"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # the ledger said it was done when the job started
+    WORKER_LOST = "worker_lost"  # the worker stopped answering; the job went to another
 
 
 class JobColumn(StrEnum):
@@ -126,6 +151,24 @@ _JOB_COLUMN = {
     "cancelled": JobColumn.FAILED,
     "aborted": JobColumn.FAILED,
 }
+# A batch report line's outcome as the HTML report shows it.
+_BATCH_ZH: dict[str, str] = {
+    BatchOutcome.READY: "已到确认提交，待提交",
+    BatchOutcome.SAVED: "已保存至草稿箱",
+    BatchOutcome.SUBMITTED: "已提交",
+    BatchOutcome.ALREADY_SUBMITTED: "此前已提交",
+    BatchOutcome.SKIPPED: "无需重跑",
+    BatchOutcome.FAILED: "失败",
+    BatchOutcome.INVALID: "材料不合格，未填报",
+    BatchOutcome.NEEDS_PERSON: "需人工核实",
+    BatchOutcome.NOT_RUN: "未运行",
+}
+# What the ledger's verdict on a bundle means to ``queue enqueue`` (the ledger only skips or stops).
+_ENQUEUE_OF_BATCH = {
+    BatchOutcome.SKIPPED: EnqueueOutcome.DONE,
+    BatchOutcome.NEEDS_PERSON: EnqueueOutcome.NEEDS_PERSON,
+    BatchOutcome.INVALID: EnqueueOutcome.INVALID,
+}
 # The ledger's statuses as the Chinese export and report show them.
 _LEDGER_ZH: dict[str, str] = {
     LedgerStatus.PENDING: "待填报",
@@ -158,6 +201,21 @@ def batch_outcome(
     if outcome is BatchOutcome.FAILED and exit_code is ExitCode.OK:
         exit_code = ExitCode.FAILED
     return outcome, note, exit_code
+
+
+def batch_outcome_zh(outcome: str) -> str:
+    """The Chinese name of a batch outcome (any other text as it is)."""
+    return _BATCH_ZH.get(outcome, outcome)
+
+
+def enqueue_outcome(outcome: BatchOutcome) -> EnqueueOutcome:
+    """What ``queue enqueue`` reports for a bundle the ledger says not to run (``ledger_decision``)."""
+    return _ENQUEUE_OF_BATCH[outcome]
+
+
+def job_outcome(status: RunStatus) -> JobOutcome:
+    """The ``job_runs`` outcome of an attempt that ran its bundle."""
+    return JobOutcome(status.value)
 
 
 def ledger_status_after_failure(exit_code: ExitCode) -> LedgerStatus:

@@ -17,7 +17,7 @@ from agent.errors import SettingsError
 from agent.settings import Settings
 from agent.state.backend import database_url
 from agent.state.pg_ledger import connect
-from agent.status import JOB_COLUMNS, job_column
+from agent.status import JOB_COLUMNS, JobOutcome, job_column
 
 __all__ = [
     "TASK_NAME",
@@ -63,11 +63,11 @@ def started(url: str, job_id: int, bundle_key: str, account: str, algorithm: str
     return int(row["id"])
 
 
-def finished(url: str, record: int, outcome: str, evidence_dir: str | None, error: str | None) -> None:
+def finished(url: str, record: int, outcome: JobOutcome, evidence_dir: str | None, error: str | None) -> None:
     with connect(url) as conn:
         conn.execute(
             "UPDATE job_runs SET finished = %s, outcome = %s, evidence_dir = %s, error = %s WHERE id = %s",
-            (_now(), outcome, evidence_dir, error, record),
+            (_now(), outcome.value, evidence_dir, error, record),
         )
 
 
@@ -75,9 +75,8 @@ def close_lost(url: str, job_id: int) -> None:
     """The worker running ``job_id`` is gone: close its open attempt before the job runs again."""
     with connect(url) as conn:
         conn.execute(
-            "UPDATE job_runs SET finished = %s, outcome = 'worker_lost' "
-            "WHERE job_id = %s AND finished IS NULL",
-            (_now(), job_id),
+            "UPDATE job_runs SET finished = %s, outcome = %s WHERE job_id = %s AND finished IS NULL",
+            (_now(), JobOutcome.WORKER_LOST.value, job_id),
         )
 
 

@@ -14,12 +14,17 @@ from agent.status import (
     LEDGER_DONE,
     LEDGER_STICKY,
     BatchOutcome,
+    EnqueueOutcome,
     JobColumn,
+    JobOutcome,
     LedgerStatus,
     PortalState,
     RunStatus,
     batch_outcome,
+    batch_outcome_zh,
+    enqueue_outcome,
     job_column,
+    job_outcome,
     ledger_label_zh,
     ledger_status_after_failure,
     portal_state,
@@ -96,3 +101,20 @@ def test_portal_states_round_trip_through_the_profile() -> None:
 def test_portal_states_stay_distinct_under_every_variant_profile(override: Path) -> None:
     profile = load_profile(override)
     assert len({portal_text(state, profile) for state in PortalState}) == len(PortalState)
+
+
+def test_every_batch_outcome_has_a_chinese_name() -> None:
+    assert all(batch_outcome_zh(o) != o.value for o in BatchOutcome)
+    assert batch_outcome_zh("something else") == "something else"
+
+
+def test_every_ledger_verdict_has_an_enqueue_outcome() -> None:
+    assert enqueue_outcome(BatchOutcome.SKIPPED) is EnqueueOutcome.DONE
+    assert enqueue_outcome(BatchOutcome.NEEDS_PERSON) is EnqueueOutcome.NEEDS_PERSON
+
+
+def test_every_run_status_is_a_job_outcome() -> None:
+    assert {job_outcome(s) for s in RunStatus} == set(JobOutcome) - {
+        JobOutcome.SKIPPED,
+        JobOutcome.WORKER_LOST,
+    }
