@@ -7,16 +7,9 @@ from enum import StrEnum
 from typing import Any
 
 from agent.exit_codes import ExitCode
+from agent.status import RunStatus
 
-__all__ = ["FieldCheck", "RunError", "RunResult", "RunStatus", "Until"]
-
-
-class RunStatus(StrEnum):
-    SAVED = "saved"  # every step filled and saved to 草稿箱; the confirmation page not reached
-    READY = "ready"  # at the confirmation page, everything saved and checked
-    SUBMITTED = "submitted"
-    ALREADY_SUBMITTED = "already_submitted"
-    FAILED = "failed"
+__all__ = ["FieldCheck", "RunError", "RunResult", "Until"]
 
 
 class Until(StrEnum):

@@ -79,8 +79,8 @@ ACTIVITIES: dict[str, tuple[str, ...]] = {
         "agent.run.trace:TraceRecorder.pause",
         "agent.run.trace:TraceRecorder.close",
     ),
-    # ``agent.run.runner`` imported the name, so its own binding is the one to wrap.
-    "context": ("agent.run.runner:open_context",),
+    # ``portal_session`` looks the name up in its own module, so that binding is the one to wrap.
+    "context": ("agent.run.arrival:open_context",),
     "ledger_evidence": (
         "agent.state.ledger:Ledger.record_checkpoint",
         "agent.state.ledger:Ledger.begin_run",

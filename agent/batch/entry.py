@@ -24,7 +24,7 @@ from pathlib import Path
 import structlog
 
 from agent.batch.lock import RunLock
-from agent.batch.plan import BatchItem, Outcome, plan_batch
+from agent.batch.plan import BatchItem, plan_batch
 from agent.batch.scheduler import BatchObserver, BatchOptions, BrowserFactory, Runner, Scheduler
 from agent.bundle import Bundle, BundleInvalid, discover_bundles
 from agent.errors import SettingsError
@@ -34,6 +34,7 @@ from agent.run.runner import run_bundle
 from agent.run.shared_browser import SharedChromium
 from agent.settings import Settings
 from agent.state.backend import open_ledger
+from agent.status import BatchOutcome
 
 __all__ = [
     "BatchObserver",
@@ -64,7 +65,7 @@ class BatchReport:
         return batch_exit_code(self.items, interrupted=self.interrupted)
 
     def summary(self) -> dict[str, int]:
-        counts = {outcome.value: 0 for outcome in Outcome}
+        counts = {outcome.value: 0 for outcome in BatchOutcome}
         for item in self.items:
             counts[item.outcome.value] += 1
         return {"total": len(self.items), "ok": sum(i.ok for i in self.items), **counts}

@@ -21,13 +21,13 @@ from agent.bundle import BundleInvalid, load_bundle
 from agent.bundle.facts import bundle_facts
 from agent.files import write_private
 from agent.redact import redact_text
-from agent.state.ledger import Ledger, LedgerEntry, Status
+from agent.state.ledger import Ledger, LedgerEntry
+from agent.status import LedgerStatus, ledger_label_zh
 
 __all__ = [
     "CHECKPOINT_ZH",
     "COLUMNS",
     "CST",
-    "STATUS_ZH",
     "ExportFormat",
     "ExportRow",
     "bundle_facts",
@@ -56,18 +56,6 @@ COLUMNS = (
     "最近运行",
     "证据目录",
 )
-
-STATUS_ZH: dict[str, str] = {
-    Status.PENDING: "待填报",
-    Status.RUNNING: "填报中",
-    Status.SAVED: "已保存至草稿箱",
-    Status.READY: "待提交（已到确认提交）",
-    Status.SUBMITTING: "提交结果待核实",
-    Status.SUBMITTED: "已提交",
-    Status.ALREADY_SUBMITTED: "此前已提交",
-    Status.FAILED: "失败",
-    Status.NEEDS_PERSON: "需人工核实",
-}
 
 CHECKPOINT_ZH: dict[str, str] = {
     "entity": "主体信息",
@@ -146,7 +134,10 @@ def _facts_from_bundle(bundle_key: str) -> dict[str, str | None]:
 
 
 def _note(entry: LedgerEntry) -> str:
-    if entry.status in (Status.FAILED, Status.NEEDS_PERSON, Status.SUBMITTING) and entry.last_error:
+    if (
+        entry.status in (LedgerStatus.FAILED, LedgerStatus.NEEDS_PERSON, LedgerStatus.SUBMITTING)
+        and entry.last_error
+    ):
         return redact_text(entry.last_error)
     return ""
 
@@ -187,7 +178,7 @@ def export_rows(
                 filing_number=entry.filing_number or "",
                 note=_note(entry),
                 account=entry.account or "",
-                status=STATUS_ZH.get(entry.status, entry.status.value),
+                status=ledger_label_zh(entry.status),
                 step=CHECKPOINT_ZH.get(entry.checkpoint or "", entry.checkpoint or ""),
                 submitted_at=to_cst(entry.submitted_at),
                 last_run=to_cst(entry.updated_at),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +18,12 @@ from agent.exit_codes import ExitCode
 from agent.profile import PortalProfile
 from agent.result import Until
 from agent.settings import Settings
-from agent.state.ledger import LedgerEntry, RunLedger, Status, bundle_key_for
+from agent.state.ledger import LedgerEntry, RunLedger, bundle_key_for
+from agent.status import BATCH_OK, LEDGER_DONE, BatchOutcome, LedgerStatus
 
 __all__ = [
-    "OK_OUTCOMES",
     "BatchItem",
     "BatchPlan",
-    "Outcome",
     "account_key",
     "discover_bundles",
     "ledger_decision",
@@ -34,29 +32,12 @@ __all__ = [
 ]
 
 
-class Outcome(StrEnum):
-    READY = "ready"  # at the confirmation page in this run
-    SAVED = "saved"  # saved to 草稿箱 (``--until draft``)
-    SUBMITTED = "submitted"
-    ALREADY_SUBMITTED = "already_submitted"
-    SKIPPED = "skipped"  # the ledger says it is done: submitted, or ready/saved with the same content
-    FAILED = "failed"
-    INVALID = "invalid"  # validation failed; never run
-    NEEDS_PERSON = "needs_person"  # a submission was started and its outcome is unknown
-    NOT_RUN = "not_run"  # not started: login needed for its account, portal unreachable, or interrupted
-
-
-OK_OUTCOMES: frozenset[Outcome] = frozenset(
-    {Outcome.READY, Outcome.SAVED, Outcome.SUBMITTED, Outcome.ALREADY_SUBMITTED, Outcome.SKIPPED}
-)
-
-
 @dataclass
 class BatchItem:
     """One bundle's line in the reports."""
 
     bundle: str
-    outcome: Outcome
+    outcome: BatchOutcome
     account: str | None = None
     algorithm: str | None = None
     content_hash: str | None = None
@@ -70,7 +51,7 @@ class BatchItem:
 
     @property
     def ok(self) -> bool:
-        return self.outcome in OK_OUTCOMES
+        return self.outcome in BATCH_OK
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -110,7 +91,7 @@ def account_key(name: str) -> str:
 
 def ledger_decision(
     entry: LedgerEntry | None, content_hash: str, until: Until, *, recheck: bool = False
-) -> tuple[Outcome, str] | None:
+) -> tuple[BatchOutcome, str] | None:
     """What the ledger says about a valid bundle: a final item, or None to run it.
 
     Submitted bundles are never run again. ``submitting`` means a crash may have happened after 提交:
@@ -120,18 +101,21 @@ def ledger_decision(
     """
     if entry is None:
         return None
-    if entry.status in (Status.SUBMITTED, Status.ALREADY_SUBMITTED):
-        return Outcome.SKIPPED, f"already {entry.status.value.replace('_', ' ')} (run {entry.run_id})"
-    if entry.status is Status.SUBMITTING:
-        return Outcome.NEEDS_PERSON, (
+    if entry.status in LEDGER_DONE:
+        return BatchOutcome.SKIPPED, f"already {entry.status.value.replace('_', ' ')} (run {entry.run_id})"
+    if entry.status is LedgerStatus.SUBMITTING:
+        return BatchOutcome.NEEDS_PERSON, (
             f"a submission started by run {entry.run_id} has an unknown outcome; "
             "check the portal, then record what you found in the ledger"
         )
     if recheck or entry.content_hash != content_hash:
         return None
-    reached = {Status.READY} if until is Until.CONFIRM else {Status.READY, Status.SAVED}
+    reached = {LedgerStatus.READY} if until is Until.CONFIRM else {LedgerStatus.READY, LedgerStatus.SAVED}
     if entry.status in reached:
-        return Outcome.SKIPPED, f"already {entry.status.value} with the same content (run {entry.run_id})"
+        return (
+            BatchOutcome.SKIPPED,
+            f"already {entry.status.value} with the same content (run {entry.run_id})",
+        )
     return None
 
 
@@ -202,7 +186,7 @@ def plan_batch(
         decision = ledger_decision(ledger.get(key), content_hash, until, recheck=recheck)
         if decision is not None:
             outcome, note = decision
-            code = ExitCode.NEEDS_PERSON if outcome is Outcome.NEEDS_PERSON else ExitCode.OK
+            code = ExitCode.NEEDS_PERSON if outcome is BatchOutcome.NEEDS_PERSON else ExitCode.OK
             decided.append(BatchItem(**base, outcome=outcome, note=note, exit_code=code))
             continue
         groups.setdefault(account_key(bundle.account), []).append(bundle)
@@ -214,7 +198,7 @@ def _invalid(key: str, errors: Sequence[BundleError], **fields: Any) -> BatchIte
     fields.pop("bundle", None)
     return BatchItem(
         bundle=key,
-        outcome=Outcome.INVALID,
+        outcome=BatchOutcome.INVALID,
         errors=[{"kind": "invalid", **e.as_dict()} for e in errors],
         **fields,
     )

@@ -45,6 +45,7 @@ from agent.progress import ProgressEvent
 from agent.redact import redact, redact_text
 from agent.settings import Settings
 from agent.state.ledger import Ledger, LedgerEntry, bundle_key_for
+from agent.status import BATCH_OK
 
 __all__ = [
     "LogProgress",
@@ -323,13 +324,10 @@ def print_summary(report: BatchReport, *, stream: TextIO | None = None) -> None:
         for name in ("bundle", "account", "outcome", "step", "time", "note"):
             table.add_column(name, overflow="fold")
         for row in rows:
-            table.add_row(*row, style=None if row[2] in _OK_TEXT else "red")
+            table.add_row(*row, style=None if row[2] in BATCH_OK else "red")
         Console(file=out).print(table)
         return
     out.write("\t".join(("bundle", "account", "outcome", "step", "time", "note")) + "\n")
     for row in rows:
         out.write("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row) + "\n")
     out.write(footer + "\n")
-
-
-_OK_TEXT = frozenset({"ready", "saved", "submitted", "already_submitted", "skipped"})

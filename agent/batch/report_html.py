@@ -22,23 +22,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from agent.batch.export import CHECKPOINT_ZH, STATUS_ZH, to_cst
+from agent.batch.export import CHECKPOINT_ZH, to_cst
 from agent.redact import redact_text
+from agent.status import BATCH_OK, batch_outcome_zh, ledger_label_zh
 
-__all__ = ["OUTCOME_ZH", "render_html"]
+__all__ = ["render_html"]
 
-OUTCOME_ZH: dict[str, str] = {
-    "ready": "已到确认提交，待提交",
-    "saved": "已保存至草稿箱",
-    "submitted": "已提交",
-    "already_submitted": "此前已提交",
-    "skipped": "无需重跑",
-    "failed": "失败",
-    "invalid": "材料不合格，未填报",
-    "needs_person": "需人工核实",
-    "not_run": "未运行",
-}
-_OK = frozenset({"ready", "saved", "submitted", "already_submitted", "skipped"})
 _DASH = "—"
 
 _CSS = """
@@ -107,8 +96,8 @@ def _facts(entry: dict[str, Any]) -> str:
         ("角色", "role", _e(entry.get("role"))),
         ("账号", "account", _e(entry.get("account"))),
         ("应用产品", "products", _e(entry.get("products"))),
-        ("运行结果", "outcome", f"{_e(OUTCOME_ZH.get(outcome, outcome))} <code>{_e(outcome)}</code>"),
-        ("门户状态", "portal status", _e(STATUS_ZH.get(portal_status, portal_status))),
+        ("运行结果", "outcome", f"{_e(batch_outcome_zh(outcome))} <code>{_e(outcome)}</code>"),
+        ("门户状态", "portal status", _e(ledger_label_zh(portal_status))),
         ("备案编号", "filing number", _e(entry.get("filing_number"))),
         ("提交时间", "submitted (UTC+8)", _when(entry.get("submitted_at"))),
         ("到达步骤", "step reached", _e(CHECKPOINT_ZH.get(entry.get("step_reached") or "", None))),
@@ -216,10 +205,10 @@ def _shots(shots: Sequence[tuple[str, bytes]]) -> str:
 
 def _filing(entry: dict[str, Any], shots: Sequence[tuple[str, bytes]]) -> str:
     outcome = entry["outcome"]
-    good = "good" if outcome in _OK else "bad"
+    good = "good" if outcome in BATCH_OK else "bad"
     return (
         f'<section class="filing"><div class="head"><h2>{_e(entry.get("algorithm"))}</h2>'
-        f'<span class="badge {good}">{_e(OUTCOME_ZH.get(outcome, outcome))}</span></div>'
+        f'<span class="badge {good}">{_e(batch_outcome_zh(outcome))}</span></div>'
         f"{_facts(entry)}"
         f'<h3>字段核对<span class="en">field check, in the order of 确认提交</span></h3>{_fields(entry)}'
         f'<h3>附件<span class="en">attachments</span></h3>{_attachments(entry)}'
@@ -235,7 +224,7 @@ def render_html(document: dict[str, Any], screenshots: Sequence[Sequence[tuple[s
     filings = "\n".join(_filing(entry, shots[i]) for i, entry in enumerate(bundles))
     summary = document["summary"]
     counts = "".join(
-        f"<span>{_e(OUTCOME_ZH.get(k, k))} {_e(v)}</span>"
+        f"<span>{_e(batch_outcome_zh(k))} {_e(v)}</span>"
         for k, v in summary.items()
         if v and k not in ("total", "ok")
     )

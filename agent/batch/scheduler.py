@@ -21,14 +21,15 @@ import structlog
 from playwright.sync_api import Browser
 
 from agent import progress
-from agent.batch.plan import BatchItem, BatchPlan, Outcome
+from agent.batch.plan import BatchItem, BatchPlan
 from agent.bundle import Bundle
 from agent.exit_codes import ExitCode
 from agent.progress import ProgressEvent, ProgressSink
-from agent.result import RunResult, RunStatus, Until
+from agent.result import RunResult, Until
 from agent.run.runner import RunOptions
 from agent.settings import Settings
 from agent.state.ledger import RunLedger, bundle_key_for
+from agent.status import BatchOutcome, batch_outcome
 
 __all__ = ["BatchObserver", "BatchOptions", "BrowserFactory", "Runner", "Scheduler"]
 
@@ -155,7 +156,9 @@ class Scheduler:
                         _log.exception("browser_launch_failed")
                         stack.close()
                         for bundle in group:
-                            self._record(_item(bundle, Outcome.FAILED, f"the browser did not start: {exc}"))
+                            self._record(
+                                _item(bundle, BatchOutcome.FAILED, f"the browser did not start: {exc}")
+                            )
                         continue
                 for bundle in group:
                     self._run_one(bundle, browser)
@@ -183,7 +186,7 @@ class Scheduler:
         blocked = self._blocked(bundle)
         if blocked is not None:
             note, code = blocked
-            self._record(_item(bundle, Outcome.NOT_RUN, note, exit_code=code))
+            self._record(_item(bundle, BatchOutcome.NOT_RUN, note, exit_code=code))
             return
         if self.observer is not None:
             self.observer.started(bundle)
@@ -206,7 +209,7 @@ class Scheduler:
             except Exception as exc:
                 # The runner reports portal and bundle problems itself; this is a bug, isolated here.
                 _log.exception("bundle_run_crashed")
-                item = _item(bundle, Outcome.FAILED, f"internal error: {type(exc).__name__}: {exc}")
+                item = _item(bundle, BatchOutcome.FAILED, f"internal error: {type(exc).__name__}: {exc}")
                 item.duration_s = time.monotonic() - clock
                 self._record(item)
                 return
@@ -223,8 +226,10 @@ class Scheduler:
         self._record(item)
 
 
-def _item(bundle: Bundle, outcome: Outcome, note: str, *, exit_code: ExitCode | None = None) -> BatchItem:
-    failed = outcome is Outcome.FAILED
+def _item(
+    bundle: Bundle, outcome: BatchOutcome, note: str, *, exit_code: ExitCode | None = None
+) -> BatchItem:
+    failed = outcome is BatchOutcome.FAILED
     return BatchItem(
         bundle=bundle_key_for(bundle.directory),
         outcome=outcome,
@@ -237,25 +242,8 @@ def _item(bundle: Bundle, outcome: Outcome, note: str, *, exit_code: ExitCode | 
     )
 
 
-_OUTCOME_OF = {
-    RunStatus.READY: Outcome.READY,
-    RunStatus.SAVED: Outcome.SAVED,
-    RunStatus.SUBMITTED: Outcome.SUBMITTED,
-    RunStatus.ALREADY_SUBMITTED: Outcome.ALREADY_SUBMITTED,
-    RunStatus.FAILED: Outcome.FAILED,
-}
-
-
 def _from_result(bundle: Bundle, result: RunResult, until: Until) -> BatchItem:
-    outcome, note, code = _OUTCOME_OF[result.status], "", result.exit_code
-    if code is ExitCode.NEEDS_PERSON:
-        outcome = Outcome.NEEDS_PERSON
-    elif outcome is not Outcome.FAILED and code is not ExitCode.OK:
-        outcome = Outcome.FAILED
-    elif outcome is Outcome.SAVED and until is Until.CONFIRM:
-        outcome, note = Outcome.FAILED, "saved as a draft but the confirmation page was not reached"
-    if outcome is Outcome.FAILED and code is ExitCode.OK:
-        code = ExitCode.FAILED
+    outcome, note, code = batch_outcome(result.status, result.exit_code, confirm_asked=until is Until.CONFIRM)
     return BatchItem(
         bundle=bundle_key_for(bundle.directory),
         outcome=outcome,

@@ -19,6 +19,7 @@ from agent.exit_codes import ExitCode
 from agent.logging import configure_logging
 from agent.result import Until
 from agent.settings import Settings, load_settings
+from agent.status import EnqueueOutcome
 
 __all__ = ["register"]
 
@@ -83,17 +84,17 @@ def enqueue_command(
         for item in items:
             what = f"{item.account} {item.algorithm}" if item.account else ""
             note = f" — {item.note}" if item.note else ""
-            typer.echo(f"{item.outcome:<15} {what} {item.bundle}{note}".replace("  ", " "))
+            typer.echo(f"{item.outcome.value:<15} {what} {item.bundle}{note}".replace("  ", " "))
             for error in item.errors:
                 typer.echo(f"    {error.get('label') or error.get('path')}: {error.get('message')}")
         counts: dict[str, int] = {}
         for item in items:
-            counts[item.outcome] = counts.get(item.outcome, 0) + 1
+            counts[item.outcome.value] = counts.get(item.outcome.value, 0) + 1
         typer.echo(", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items())) or "no bundles")
     outcomes = {i.outcome for i in items}
-    if "invalid" in outcomes:
+    if EnqueueOutcome.INVALID in outcomes:
         raise typer.Exit(int(ExitCode.FAILED))
-    if "needs_person" in outcomes:
+    if EnqueueOutcome.NEEDS_PERSON in outcomes:
         raise typer.Exit(int(ExitCode.NEEDS_PERSON))
 
 
@@ -124,8 +125,9 @@ def status_command(
 ) -> None:
     """Bundles per account by their latest job: waiting, running, done, failed."""
     from agent.queue.app import require_url
-    from agent.queue.records import STATUS_COLUMNS, status_by_account
+    from agent.queue.records import status_by_account
     from agent.queue.schema import ensure_schema
+    from agent.status import JOB_COLUMNS
 
     settings = _settings(config, database_url)
     try:
@@ -137,9 +139,9 @@ def status_command(
     if as_json:
         typer.echo(json.dumps(counts, ensure_ascii=False, indent=2))
         return
-    typer.echo(f"{'account':<24}" + "".join(f"{c:>9}" for c in STATUS_COLUMNS))
+    typer.echo(f"{'account':<24}" + "".join(f"{c:>9}" for c in JOB_COLUMNS))
     for account, per in counts.items():
-        typer.echo(f"{account:<24}" + "".join(f"{per[c]:>9}" for c in STATUS_COLUMNS))
+        typer.echo(f"{account:<24}" + "".join(f"{per[c]:>9}" for c in JOB_COLUMNS))
     if not counts:
         typer.echo("nothing queued yet")
 

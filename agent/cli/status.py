@@ -21,6 +21,7 @@ from agent.settings import Settings, load_settings
 from agent.state.backend import database_url, open_ledger
 from agent.state.deadlines import load_calendar
 from agent.state.ledger import RunLedger
+from agent.status import PortalState, portal_text
 
 __all__ = ["register", "status", "status_document"]
 
@@ -33,7 +34,7 @@ def status_document(ledger: RunLedger, settings: Settings | None = None) -> dict
     warnings: list[str] = []
     if settings is not None:
         profile = settings.profile()
-        approved = profile.message("status_approved")
+        approved = portal_text(PortalState.APPROVED, profile)
         changes = pending_changes(entries, bundle_change(profile), approved, date.today(), load_calendar())
         warnings = [c.message() for c in changes]
     accounts: dict[str, dict[str, int]] = {}

@@ -28,10 +28,11 @@ from agent.queue.browsers import BrowserThreads
 from agent.queue.enqueue import EnqueueItem, enqueue_async
 from agent.queue.records import require_url
 from agent.queue.sync import run_sync
-from agent.result import RunResult, RunStatus, Until
+from agent.result import RunResult, Until
 from agent.run.runner import RunOptions, run_bundle
 from agent.settings import Settings
 from agent.state.pg_ledger import PostgresLedger
+from agent.status import RUN_OK, EnqueueOutcome, JobOutcome, job_outcome
 
 __all__ = [
     "FILING_QUEUE",
@@ -51,7 +52,6 @@ FILING_QUEUE = "filing"
 HOUSEKEEPING_QUEUE = "housekeeping"
 STALLED_CHECK_CRON = "*/5 * * * * *"  # croniter's sixth field: seconds
 _RETRY_WAIT_S = 60
-_OK = {RunStatus.READY, RunStatus.SAVED, RunStatus.SUBMITTED, RunStatus.ALREADY_SUBMITTED}
 _TRANSIENT = {ExitCode.PORTAL_UNREACHABLE}
 
 
@@ -104,7 +104,7 @@ def build_app(settings: Settings, browsers: BrowserThreads | None = None) -> App
         @app.task(name="beian.nightly", queue=HOUSEKEEPING_QUEUE, queueing_lock="beian.nightly")
         async def nightly(timestamp: int) -> int:
             items = await enqueue_async(app, settings, settings.queue.nightly_paths, until=Until.CONFIRM)
-            queued = sum(item.outcome == "queued" for item in items)
+            queued = sum(item.outcome is EnqueueOutcome.QUEUED for item in items)
             _log.info("queue_nightly_enqueued", queued=queued, bundles=len(items))
             return queued
 
@@ -131,7 +131,7 @@ async def _file(
     record = records.started(url, job_id, key, account, bundle.filing.algorithm.name)
     decision = ledger_decision(ledger.get(key), bundle.content_hash(), until)
     if decision is not None:
-        records.finished(url, record, "skipped", None, decision[1])
+        records.finished(url, record, JobOutcome.SKIPPED, None, decision[1])
         return f"skipped: {decision[1]}"
     run_id = ledger.begin_run(f"queue job {job_id}")
     options = RunOptions(until=until)
@@ -142,8 +142,8 @@ async def _file(
     )
     ledger.finish_run(run_id, {result.status.value: 1})
     error = result.errors[0].message if result.errors else None
-    records.finished(url, record, result.status.value, result.evidence_dir, error)
-    if result.status in _OK:
+    records.finished(url, record, job_outcome(result.status), result.evidence_dir, error)
+    if result.status in RUN_OK:
         return f"{result.status.value} (evidence {result.evidence_dir})"
     # The message names the bundle and its evidence only: portal text may quote personal data.
     message = (

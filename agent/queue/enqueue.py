@@ -26,6 +26,7 @@ from agent.result import Until
 from agent.settings import Settings
 from agent.state.ledger import bundle_key_for
 from agent.state.pg_ledger import PostgresLedger, connect
+from agent.status import EnqueueOutcome, enqueue_outcome
 
 __all__ = ["EnqueueItem", "enqueue_async", "identity_of"]
 
@@ -33,7 +34,7 @@ __all__ = ["EnqueueItem", "enqueue_async", "identity_of"]
 @dataclass
 class EnqueueItem:
     bundle: str
-    outcome: str  # queued, already_queued, done, needs_person, invalid
+    outcome: EnqueueOutcome
     account: str | None = None
     algorithm: str | None = None
     job_id: int | None = None
@@ -43,7 +44,7 @@ class EnqueueItem:
     def to_json(self) -> dict[str, Any]:
         return {
             "bundle": self.bundle,
-            "outcome": self.outcome,
+            "outcome": self.outcome.value,
             "account": self.account,
             "algorithm": self.algorithm,
             "job_id": self.job_id,
@@ -82,23 +83,31 @@ async def enqueue_async(
             bundle = load_bundle(directory, profile)
         except BundleInvalid as exc:
             errors = [e.as_dict() for e in exc.errors]
-            items.append(EnqueueItem(key, "invalid", note=f"{len(errors)} problem(s)", errors=errors))
+            items.append(
+                EnqueueItem(key, EnqueueOutcome.INVALID, note=f"{len(errors)} problem(s)", errors=errors)
+            )
             continue
         account, algorithm = bundle.account, bundle.filing.algorithm.name
-        item = EnqueueItem(key, "queued", account=account, algorithm=algorithm)
+        item = EnqueueItem(key, EnqueueOutcome.QUEUED, account=account, algorithm=algorithm)
         items.append(item)
         identity = identity_of(account, algorithm)
         if identity in seen:
-            item.outcome, item.note = "invalid", f"same account and algorithm name as {seen[identity]}"
+            item.outcome, item.note = (
+                EnqueueOutcome.INVALID,
+                f"same account and algorithm name as {seen[identity]}",
+            )
             continue
         seen[identity] = key
         decision = ledger_decision(ledger.get(key), bundle.content_hash(), until)
         if decision is not None:
             outcome, note = decision
-            item.outcome, item.note = ("done" if outcome.value == "skipped" else outcome.value), note
+            item.outcome, item.note = enqueue_outcome(outcome), note
             continue
         if identity in active:
-            item.outcome, item.note = "already_queued", "a job for this bundle is waiting or running"
+            item.outcome, item.note = (
+                EnqueueOutcome.ALREADY_QUEUED,
+                "a job for this bundle is waiting or running",
+            )
             continue
         deferrer = app.configure_task(TASK_NAME, lock=account_key(account), queueing_lock=identity)
         try:
@@ -106,5 +115,5 @@ async def enqueue_async(
                 bundle=key, account=account, identity=identity, until=until.value
             )
         except AlreadyEnqueued:
-            item.outcome, item.note = "already_queued", "a job for this bundle is waiting"
+            item.outcome, item.note = EnqueueOutcome.ALREADY_QUEUED, "a job for this bundle is waiting"
     return items

@@ -17,9 +17,9 @@ from agent.errors import SettingsError
 from agent.settings import Settings
 from agent.state.backend import database_url
 from agent.state.pg_ledger import connect
+from agent.status import JOB_COLUMNS, JobOutcome, job_column
 
 __all__ = [
-    "STATUS_COLUMNS",
     "TASK_NAME",
     "JobRun",
     "close_lost",
@@ -31,16 +31,6 @@ __all__ = [
 ]
 
 TASK_NAME = "beian.file_bundle"
-# procrastinate's job statuses, as ``queue status`` shows them.
-_SHOWN = {
-    "todo": "waiting",
-    "doing": "running",
-    "succeeded": "done",
-    "failed": "failed",
-    "cancelled": "failed",
-    "aborted": "failed",
-}
-STATUS_COLUMNS = ("waiting", "running", "done", "failed")
 
 
 def _now() -> str:
@@ -73,11 +63,11 @@ def started(url: str, job_id: int, bundle_key: str, account: str, algorithm: str
     return int(row["id"])
 
 
-def finished(url: str, record: int, outcome: str, evidence_dir: str | None, error: str | None) -> None:
+def finished(url: str, record: int, outcome: JobOutcome, evidence_dir: str | None, error: str | None) -> None:
     with connect(url) as conn:
         conn.execute(
             "UPDATE job_runs SET finished = %s, outcome = %s, evidence_dir = %s, error = %s WHERE id = %s",
-            (_now(), outcome, evidence_dir, error, record),
+            (_now(), outcome.value, evidence_dir, error, record),
         )
 
 
@@ -85,9 +75,8 @@ def close_lost(url: str, job_id: int) -> None:
     """The worker running ``job_id`` is gone: close its open attempt before the job runs again."""
     with connect(url) as conn:
         conn.execute(
-            "UPDATE job_runs SET finished = %s, outcome = 'worker_lost' "
-            "WHERE job_id = %s AND finished IS NULL",
-            (_now(), job_id),
+            "UPDATE job_runs SET finished = %s, outcome = %s WHERE job_id = %s AND finished IS NULL",
+            (_now(), JobOutcome.WORKER_LOST.value, job_id),
         )
 
 
@@ -110,8 +99,8 @@ def status_by_account(url: str) -> dict[str, dict[str, int]]:
         ).fetchall()
     counts: dict[str, dict[str, int]] = {}
     for row in rows:
-        per = counts.setdefault(row["account"], dict.fromkeys(STATUS_COLUMNS, 0))
-        per[_SHOWN.get(row["status"], "failed")] += 1
+        per = counts.setdefault(row["account"], dict.fromkeys(JOB_COLUMNS, 0))
+        per[job_column(row["status"])] += 1
     return dict(sorted(counts.items()))
 
 

@@ -1,15 +1,20 @@
 """Arriving at the portal as an account: open it, and log in only when it asks and the account allows it.
 
-Shared by the filing flow, ``probe`` and ``login``: the first page shows either the login form or the
-logged-in application, and a saved session (see ``agent.state.backend``) decides which.
+``portal_session`` is the one way a command opens the portal as an account: submit and batch (through the
+runner), ``probe``, ``login`` and ``sync``. It gives a fresh browser context carrying the account's saved
+session (see ``agent.state.backend``) and a page; ``PortalSession.arrive`` then waits for the first page,
+which shows either the login form or the logged-in application (``Shell.logged_in``, the one definition).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import structlog
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
 from agent.errors import LoginFailed, LoginRequired, PortalUnreachable, SettingsError
@@ -17,8 +22,17 @@ from agent.settings import Settings
 from agent.state.backend import load_session, save_session
 from flows.pages.base import PageContext
 from flows.pages.login import LoginPage
+from flows.pages.shell import Shell
 
-__all__ = ["arrive", "open_context", "open_portal", "page_context", "pick_account"]
+__all__ = [
+    "PortalSession",
+    "arrive",
+    "open_context",
+    "open_portal",
+    "page_context",
+    "pick_account",
+    "portal_session",
+]
 
 _log = structlog.get_logger(__name__)
 
@@ -76,11 +90,10 @@ def arrive(
     settings: Settings,
     account_name: str,
     *,
-    landing: Locator,
     before_password: Callable[[], None] | None = None,
     timeout_ms: float | None = None,
 ) -> bool:
-    """Wait for the login form or ``landing`` (something only the logged-in application shows).
+    """Wait for the login form or the logged-in application (``Shell.logged_in``).
 
     On the login form, log in with the configured password if the account allows it, save the session
     and return True; otherwise raise ``LoginRequired``. Returns False when the saved session was enough.
@@ -89,6 +102,7 @@ def arrive(
     """
     login = LoginPage(ctx)
     first_wait = timeout_ms if timeout_ms is not None else ctx.navigation_timeout_ms
+    landing = Shell(ctx).logged_in()
     expect(login.button("login_button").or_(landing).first).to_be_visible(timeout=first_wait)
     if not login.is_current():
         return False
@@ -108,3 +122,38 @@ def arrive(
     save_session(settings, account_name, ctx.page.context)
     _log.info("logged_in", account=account_name)
     return True
+
+
+@dataclass(frozen=True)
+class PortalSession:
+    """One account's browser context on the portal and the page the command works on."""
+
+    settings: Settings
+    account: str
+    context: BrowserContext
+    page: Page
+    ctx: PageContext
+
+    def open(self) -> None:
+        """Load the portal's base URL; ``PortalUnreachable`` when nothing answers."""
+        open_portal(self.page, self.settings)
+
+    def arrive(
+        self, *, before_password: Callable[[], None] | None = None, timeout_ms: float | None = None
+    ) -> bool:
+        """``arrive`` as this session's account: True if it had to log in, False if the session was enough."""
+        return arrive(
+            self.ctx, self.settings, self.account, before_password=before_password, timeout_ms=timeout_ms
+        )
+
+
+@contextmanager
+def portal_session(browser: Browser, settings: Settings, account_name: str) -> Iterator[PortalSession]:
+    """A fresh context for ``account_name`` (its saved session restored) with one page; closed after."""
+    context = open_context(browser, settings, account_name)
+    try:
+        page = context.new_page()
+        yield PortalSession(settings, account_name, context, page, page_context(page, settings))
+    finally:
+        with contextlib.suppress(PlaywrightError):  # the browser may already be gone
+            context.close()

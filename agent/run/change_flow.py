@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from agent import progress
 from agent.errors import AmbiguousSubmission, PortalRejected, ReadBackMismatch, SubmissionNotConfirmed
-from agent.result import FieldCheck, RunError, RunStatus
+from agent.result import FieldCheck, RunError
 from agent.run.context import RunContext
 from agent.run.filing_flow import FilingFlow
 from agent.run.outcome import FilingOutcome
-from agent.state.ledger import Checkpoint, Status
+from agent.state.ledger import Checkpoint
+from agent.status import LedgerStatus, PortalState, RunStatus, portal_text
 from flows.pages.change import CancelDialog, ChangeActions
 from flows.pages.entity import display_text
 from flows.pages.review import PortalFiling, ReviewListPage
@@ -36,13 +37,13 @@ class _OnApproved(FilingFlow):
             raise PortalRejected(f"备案信息 lists no submitted filing named {self.name!r}")
         return found
 
-    def _state(self, key: str) -> str:
-        return self.profile.message(key)
+    def _state(self, state: PortalState) -> str:
+        return portal_text(state, self.profile)
 
     def _refuse(self, found: PortalFiling, what: str) -> None:
         raise PortalRejected(
             f"{self.name!r} is {found.status} on the portal: {what} needs an approved filing "
-            f"({self._state('status_approved')})"
+            f"({self._state(PortalState.APPROVED)})"
         )
 
 
@@ -54,23 +55,23 @@ class ChangeFlow(_OnApproved):
         self.trace.resume()
         found = self._listed()
         entry = self.ledger.get(self.key)
-        by_us = entry is not None and entry.status is Status.SUBMITTING
-        if found.status == self._state("status_change_pending"):
+        by_us = entry is not None and entry.status is LedgerStatus.SUBMITTING
+        if found.status == self._state(PortalState.CHANGE_PENDING):
             self._already_submitted(by_us)
             return self.outcome
         page = ChangeActions(self.ctx)
-        if found.status == self._state("status_changing"):
+        if found.status == self._state(PortalState.CHANGING):
             if by_us:  # the portal still shows the 变更 open: our 提交 did not go through
                 self.ledger.release(self.key, self.run_id, "the portal lists the 变更 as still open")
             page.continue_change(self.name)
-        elif found.status == self._state("status_approved"):
+        elif found.status == self._state(PortalState.APPROVED):
             if not self._list_changes(page):
                 self.outcome.warnings.append(
                     RunError("the portal already shows this bundle: no 变更 to file")
                 )
                 self.outcome.status = RunStatus.READY
                 return self.outcome
-            self._checkpoint("change", Status.RUNNING, draft_ref=found.filing_number)
+            self._checkpoint("change", LedgerStatus.RUNNING, draft_ref=found.filing_number)
             page.start_change(self.name)
         else:
             self._refuse(found, "变更")
@@ -113,16 +114,16 @@ class CancelFlow(_OnApproved):
         self.trace.resume()
         found = self._listed()
         entry = self.ledger.get(self.key)
-        submitting = entry is not None and entry.status is Status.SUBMITTING
-        if found.status == self._state("status_cancelled"):
+        submitting = entry is not None and entry.status is LedgerStatus.SUBMITTING
+        if found.status == self._state(PortalState.CANCELLED):
             self._already_submitted(submitting)
             return self.outcome
-        if found.status != self._state("status_approved"):
+        if found.status != self._state(PortalState.APPROVED):
             self._refuse(found, "注销")
         if submitting:
             self.ledger.release(self.key, self.run_id, "the portal still lists the filing as approved")
         page = CancelDialog(self.ctx)
-        self._checkpoint("cancel_dialog", Status.RUNNING, draft_ref=found.filing_number)
+        self._checkpoint("cancel_dialog", LedgerStatus.RUNNING, draft_ref=found.filing_number)
         dialog = page.open(self.name)
         shown = page.fill(dialog, self.reason)
         self.outcome.fields.append(
@@ -138,7 +139,7 @@ class CancelFlow(_OnApproved):
         if shown != self.reason:
             page.dismiss(dialog)
             raise ReadBackMismatch("reason", self.profile.text("cancel_reason"), self.reason, shown)
-        self._checkpoint(Checkpoint.CONFIRM, Status.READY)
+        self._checkpoint(Checkpoint.CONFIRM, LedgerStatus.READY)
         self._screenshot("cancel")
         self.outcome.status = RunStatus.READY
         if not self.options.submit:
@@ -153,11 +154,11 @@ class CancelFlow(_OnApproved):
         page.confirm(dialog)
         self.shell.go_home()
         after = self._listed()
-        if after.status != self._state("status_cancelled"):
+        if after.status != self._state(PortalState.CANCELLED):
             raise AmbiguousSubmission(
                 f"注销 of {self.name!r} was confirmed but the portal lists it {after.status}"
             )
-        self._checkpoint(Checkpoint.SUBMITTED, Status.SUBMITTED)
+        self._checkpoint(Checkpoint.SUBMITTED, LedgerStatus.SUBMITTED)
         self.outcome.status = RunStatus.SUBMITTED
         self._screenshot("cancelled")
         return self.outcome

@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from agent.state.ledger import LedgerEntry, Status
+from agent.state.ledger import LedgerEntry
+from agent.status import LedgerStatus
 from flows.pages.filings import FilingRow
 
 __all__ = ["CREATING", "Action", "Decision", "ProfileStatuses", "decide"]
@@ -61,7 +62,7 @@ def decide(
     rows: Sequence[FilingRow], entry: LedgerEntry | None, name: str, statuses: ProfileStatuses
 ) -> Decision:
     mine = [r for r in rows if r.name == name]
-    submitting = entry is not None and entry.status is Status.SUBMITTING
+    submitting = entry is not None and entry.status is LedgerStatus.SUBMITTING
     if statuses.returned is not None and any(r.status == statuses.returned for r in mine):
         return Decision(Action.CONTINUE_RETURNED, name, submitting)
     if any(r.status != statuses.draft for r in mine):

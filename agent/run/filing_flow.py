@@ -19,14 +19,15 @@ from agent.errors import (
 )
 from agent.progress import Stage
 from agent.redact import redact_text
-from agent.result import FieldCheck, RunError, RunStatus, Until
+from agent.result import FieldCheck, RunError, Until
 from agent.run.arrival import arrive
 from agent.run.context import RunContext
 from agent.run.decide import CREATING, Action, ProfileStatuses, decide
 from agent.run.outcome import FilingOutcome
 from agent.run.retry import transient_retry
 from agent.state.backend import clear_session
-from agent.state.ledger import Checkpoint, Status
+from agent.state.ledger import Checkpoint
+from agent.status import LedgerStatus, PortalState, RunStatus, portal_state, portal_text
 from flows.pages.entity import EntityPage, display_text
 from flows.pages.filings import FilingsPage
 from flows.pages.products import ProductsPage
@@ -83,7 +84,7 @@ class FilingFlow:
 
     # -- bookkeeping -----------------------------------------------------------------------------
     def _checkpoint(
-        self, checkpoint: str, status: Status, *, filed: bool = True, **fields: str | None
+        self, checkpoint: str, status: LedgerStatus, *, filed: bool = True, **fields: str | None
     ) -> None:
         """Record ``checkpoint``. ``filed``: the draft now holds this bundle's content, so its hash is
         recorded; 主体信息 and products are not the draft, and recording the hash there would make an
@@ -131,10 +132,7 @@ class FilingFlow:
 
     def _arrive(self) -> None:
         progress.stage_started(Stage.LOGIN)
-        home_entry = self.shell.entry(self.profile.text("home_filings"))
-        logged_in = arrive(
-            self.ctx, self.settings, self.bundle.account, landing=home_entry, before_password=self.trace.pause
-        )
+        logged_in = arrive(self.ctx, self.settings, self.bundle.account, before_password=self.trace.pause)
         if not logged_in:
             self.shell.go_home()
         progress.stage_done(Stage.LOGIN)
@@ -167,7 +165,7 @@ class FilingFlow:
             self._retry("submit 主体信息", page.ensure_submitted)
             self._saved_as_filled(page.saved_differences(sections), personal=True)
         self.entity_done = True
-        self._checkpoint(Checkpoint.ENTITY, Status.RUNNING, filed=False)
+        self._checkpoint(Checkpoint.ENTITY, LedgerStatus.RUNNING, filed=False)
         progress.stage_done(Stage.ENTITY)
         self.shell.go_home()
 
@@ -196,7 +194,7 @@ class FilingFlow:
                     saved = page.saved_function(product.name, path.path, function.name)
                     self._saved_as_filled(_differences(fields, saved, self.profile.label))
         self.products_done = True
-        self._checkpoint(Checkpoint.PRODUCTS, Status.RUNNING, filed=False)
+        self._checkpoint(Checkpoint.PRODUCTS, LedgerStatus.RUNNING, filed=False)
         progress.stage_done(Stage.PRODUCTS)
         self.shell.go_home()
 
@@ -205,9 +203,11 @@ class FilingFlow:
         self.shell.open_entry("home_filings")
         filings = FilingsPage(self.ctx)
         entry = self.ledger.get(self.key)
-        message = self.profile.message
-        returned = message("status_returned")
-        statuses = ProfileStatuses(message("status_draft"), message("empty_value"), returned)
+        statuses = ProfileStatuses(
+            portal_text(PortalState.DRAFT, self.profile),
+            self.profile.message("empty_value"),
+            portal_text(PortalState.RETURNED, self.profile),
+        )
         decision = decide(filings.rows(), entry, self.name, statuses)
         self.log.info("filing_decision", action=decision.action.value)
         if decision.action in (Action.ALREADY_SUBMITTED, Action.SUBMITTED):
@@ -228,12 +228,14 @@ class FilingFlow:
             filings.open_drafts()
             filings.continue_draft(decision.draft_name)
         else:
-            self._checkpoint("creating", Status.RUNNING, draft_ref=CREATING)
+            self._checkpoint("creating", LedgerStatus.RUNNING, draft_ref=CREATING)
             filings.new_filing()
         self._wizard(entry is not None and entry.content_hash == self.hash)
 
     def _already_submitted(self, by_us: bool) -> None:
-        self._checkpoint(Checkpoint.SUBMITTED, Status.SUBMITTED if by_us else Status.ALREADY_SUBMITTED)
+        self._checkpoint(
+            Checkpoint.SUBMITTED, LedgerStatus.SUBMITTED if by_us else LedgerStatus.ALREADY_SUBMITTED
+        )
         self.outcome.status = RunStatus.SUBMITTED if by_us else RunStatus.ALREADY_SUBMITTED
         self.log.info("already_submitted")
 
@@ -252,7 +254,7 @@ class FilingFlow:
             if wrong:
                 self._read_back_failed(wrong, f"step{step}")
             self._retry("保存至草稿箱", wizard.save_draft)
-            self._checkpoint(f"step{step}", Status.SAVED, draft_ref=self.name)
+            self._checkpoint(f"step{step}", LedgerStatus.SAVED, draft_ref=self.name)
             self._screenshot(f"step{step}")
             progress.stage_done(Stage(f"step{step}"))
             if step == 3 and self.options.until is Until.DRAFT:
@@ -349,7 +351,7 @@ class FilingFlow:
                 wrong.append(FieldReadBack(entry.path, entry.label, expected, shown[label]))
         if wrong:
             self._read_back_failed(wrong)
-        self._checkpoint(Checkpoint.CONFIRM, Status.READY, draft_ref=self.name)
+        self._checkpoint(Checkpoint.CONFIRM, LedgerStatus.READY, draft_ref=self.name)
         self._screenshot("confirm")
         self.outcome.status = RunStatus.READY
         progress.stage_done(Stage.STEP4)
@@ -382,9 +384,9 @@ class FilingFlow:
         self.shell.open_entry("home_filings")
         rows = [r for r in FilingsPage(self.ctx).rows() if r.name == self.name]
         # Still editable (a draft, a returned filing, a 变更 in progress): 提交 did not go through.
-        editable = {self.profile.message(k) for k in ("status_draft", "status_returned", "status_changing")}
-        if any(r.status not in editable for r in rows):
-            self._checkpoint(Checkpoint.SUBMITTED, Status.SUBMITTED)
+        editable = {PortalState.DRAFT, PortalState.RETURNED, PortalState.CHANGING}
+        if any(portal_state(r.status, self.profile) not in editable for r in rows):
+            self._checkpoint(Checkpoint.SUBMITTED, LedgerStatus.SUBMITTED)
             self.outcome.status = RunStatus.SUBMITTED
             self._screenshot("submitted")
             progress.stage_done(Stage.SUBMIT)

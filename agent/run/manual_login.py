@@ -13,10 +13,11 @@ import structlog
 from playwright.sync_api import Browser, Page, expect
 
 from agent.errors import LoginRequired, SettingsError
-from agent.run.arrival import open_context, open_portal
+from agent.run.arrival import portal_session
 from agent.run.browser import launched
 from agent.settings import Settings
 from agent.state.backend import database_url, save_session
+from flows.pages.shell import Shell
 from flows.widgets import by_role
 
 __all__ = ["PageHook", "manual_login", "unattended_reason"]
@@ -56,18 +57,16 @@ def manual_login(
     account = settings.account(account_name)
     if account.session_file is None and database_url(settings) is None:
         raise SettingsError(f"account {account_name!r} has no session_file")
-    profile = settings.profile()
     with launched(settings, headed=not headless, given=browser) as live:
         _log.info("login_browser", account=account_name, browser_version=live.version, headless=headless)
-        context = open_context(live, settings, account_name)
-        try:
-            page = context.new_page()
-            open_portal(page, settings)
+        with portal_session(live, settings, account_name) as session:
+            page = session.page
+            session.open()
             if on_page is not None:
                 on_page(page)
-            # Logged in: the entity-name dropdown is in the header and the login button is gone.
-            app = page.locator(profile.selector("dropdown_trigger")).filter(visible=True).first
-            login_button = by_role(page, "button", profile.text("login_button"))
+            # Logged in: the application's header is shown and the login button is gone.
+            app = Shell(session.ctx).logged_in().first
+            login_button = by_role(page, "button", settings.profile().text("login_button"))
             try:
                 expect(app).to_be_visible(timeout=timeout_s * 1000)
                 expect(login_button.filter(visible=True)).to_have_count(0, timeout=timeout_s * 1000)
@@ -75,8 +74,6 @@ def manual_login(
                 raise LoginRequired(
                     f"nobody logged in as {account_name!r} within {timeout_s:g}s; nothing was saved"
                 ) from None
-            saved = save_session(settings, account_name, context)
-        finally:
-            context.close()
+            saved = save_session(settings, account_name, session.context)
     _log.info("login_saved", account=account_name, saved_to=saved)
     return saved

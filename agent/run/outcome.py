@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from agent.result import FieldCheck, RunError, RunStatus
+from agent.result import FieldCheck, RunError
+from agent.status import RunStatus
 
 __all__ = ["FilingOutcome"]
 

@@ -26,7 +26,7 @@ from agent.errors import BrowserError, NotOnScreen, ProfileTextNotFound, Transie
 from agent.exit_codes import ExitCode
 from agent.profile import PortalProfile, ProfileError
 from agent.progress import Stage
-from agent.run.arrival import arrive, open_context, open_portal, page_context
+from agent.run.arrival import portal_session
 from agent.run.browser import launched
 from agent.settings import Settings
 from flows.pages.base import PageContext
@@ -325,23 +325,17 @@ def run_probe(settings: Settings, account_name: str, *, browser: Browser | None 
     with launched(settings, given=browser) as live:
         report.browser_version = live.version
         _log.info("probe_started", account=account_name, browser_version=live.version)
-        context = open_context(live, settings, account_name)
-        try:
-            page = context.new_page()
-            ctx = page_context(page, settings)
-            open_portal(page, settings)
-            landing = page.locator(profile.selector("dropdown_trigger")).filter(visible=True)
+        with portal_session(live, settings, account_name) as session:
+            session.open()
             progress.stage_started(Stage.LOGIN)
-            arrive(ctx, settings, account_name, landing=landing, timeout_ms=ctx.navigation_timeout_ms)
+            session.arrive()
             progress.stage_done(Stage.LOGIN)
 
             def watch(request: Request) -> None:
                 if request.method not in _READS and profile.site["api_prefix"] in request.url:
                     report.writes.append(f"{request.method} {request.url}")
 
-            page.on("request", watch)
-            _Walk(ctx, report).run()
-        finally:
-            context.close()
+            session.page.on("request", watch)
+            _Walk(session.ctx, report).run()
     _log.info("probe_finished", missing=len(report.missing), unreached=len(report.unreached))
     return report

@@ -80,8 +80,9 @@ def provision(url: str, bundles: Sequence[Bundle]) -> list[str]:
 
     Returns the accounts the bundles use, in first-seen order.
     """
-    from fixtures.mock_portal import provision as provision_route
+    # The runner's client of the documented route, never the route's module (the mock's own business).
     from fixtures.mock_portal.runner import call_test_route
+    from fixtures.mock_portal.runner import provision as provision_route
 
     known = set(call_test_route(url, "GET", "/__mock/state")["accounts"])
     body = provision_body(bundles, known)

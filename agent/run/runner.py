@@ -10,13 +10,12 @@ filing and hands back its ``FilingOutcome``.
 
 from __future__ import annotations
 
-import contextlib
 import time
 from dataclasses import replace
 from pathlib import Path
 
 import structlog
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 from structlog.contextvars import bound_contextvars
 
@@ -34,8 +33,8 @@ from agent.errors import (
 )
 from agent.exit_codes import ExitCode
 from agent.logging import close_run_log, open_run_log
-from agent.result import RunError, RunResult, RunStatus
-from agent.run.arrival import open_context, open_portal, page_context
+from agent.result import RunError, RunResult
+from agent.run.arrival import portal_session
 from agent.run.browser import launched
 from agent.run.context import RunContext, RunOptions
 from agent.run.evidence import EvidenceDir
@@ -46,7 +45,8 @@ from agent.run.trace import TraceRecorder
 from agent.run.where import where_now
 from agent.settings import Settings
 from agent.state.backend import clear_session, open_ledger
-from agent.state.ledger import RunLedger, Status, bundle_key_for
+from agent.state.ledger import RunLedger, bundle_key_for
+from agent.status import LEDGER_DONE, RunStatus, ledger_status_after_failure
 
 __all__ = ["RunOptions", "run_bundle"]
 
@@ -86,7 +86,7 @@ def run_bundle(
     run_id = run_id if run_id is not None else ledger.begin_run("submit")
     key = plan.ledger_key(bundle_key_for(bundle.directory if isinstance(target, Bundle) else target), bundle)
     entry = ledger.get(key)
-    if entry is not None and entry.status in (Status.SUBMITTED, Status.ALREADY_SUBMITTED):
+    if entry is not None and entry.status in LEDGER_DONE:
         result.status, result.exit_code = RunStatus.ALREADY_SUBMITTED, ExitCode.OK
         result.step_reached = entry.checkpoint or "submitted"
         return _finish(result, started)
@@ -118,7 +118,7 @@ def run_bundle(
     finally:
         if failure is not None:
             if not interrupted:  # an interrupted run's ledger stays at its last checkpoint: it resumes
-                ledger.mark(key, run_id, _failure_status(failure), error=str(failure))
+                ledger.mark(key, run_id, ledger_status_after_failure(failure.exit_code), error=str(failure))
             progress.stage_failed(str(failure))
             log.error("run_failed", error=str(failure), error_type=failure.kind)
         _apply(result, outcome, failure)
@@ -160,10 +160,6 @@ def _apply(result: RunResult, outcome: FilingOutcome, failure: BeianError | None
         result.exit_code = failure.exit_code
 
 
-def _failure_status(exc: BeianError) -> Status:
-    return Status.NEEDS_PERSON if exc.exit_code is ExitCode.NEEDS_PERSON else Status.FAILED
-
-
 def _finish(result: RunResult, started: float) -> RunResult:
     result.duration_s = time.monotonic() - started
     return result
@@ -185,43 +181,39 @@ def _drive(
     log: structlog.typing.FilteringBoundLogger,
     plan: FilingPlan,
 ) -> FilingOutcome:
-    context = open_context(browser, settings, bundle.account)
-    trace = TraceRecorder(context, evidence, settings.browser.trace)
-    filing: Filing | None = None
-    page: Page | None = None
-    api: ApiLog | None = None
-    failed = True
-    try:
-        trace.resume()  # the whole run is recorded; personal values are masked when it is written
-        page = context.new_page()
-        api = ApiLog(page, settings.profile().site["api_prefix"])
-        run = RunContext(
-            bundle, settings, options, page_context(page, settings), ledger, run_id, key, evidence, trace, log
-        )
-        filing = plan.start(run)
-        for attempt in range(1, _SESSION_RETRIES + 1):
-            try:
-                open_portal(page, settings)
-                done = filing.run()
-                failed = False
-                return done
-            except SessionExpired:
-                if attempt == _SESSION_RETRIES:
-                    raise
-                log.warning("session_expired_resuming", attempt=attempt)
-                _forget_session(settings, bundle.account)
-        raise LoginRequired("the portal kept asking for a new login")
-    except (BeianError, PlaywrightError, AssertionError) as exc:
-        here = where_now(bundle, settings.profile())
-        error = located(from_browser(exc), here.page, here.action)
-        # Evidence is taken now, while the page still shows what went wrong.
-        capture_failure(page, evidence, error, where=here, api=api)
-        raise _Failed(filing.outcome if filing is not None else FilingOutcome(), error) from exc
-    except KeyboardInterrupt:
-        here = where_now(bundle, settings.profile())
-        capture_failure(page, evidence, "interrupted", where=here, api=api)
-        raise
-    finally:
-        trace.close(failed=failed)
-        with contextlib.suppress(PlaywrightError):
-            context.close()
+    with portal_session(browser, settings, bundle.account) as session:
+        trace = TraceRecorder(session.context, evidence, settings.browser.trace)
+        filing: Filing | None = None
+        api: ApiLog | None = None
+        failed = True
+        try:
+            trace.resume()  # the whole run is recorded; personal values are masked when it is written
+            api = ApiLog(session.page, settings.profile().site["api_prefix"])
+            run = RunContext(
+                bundle, settings, options, session.ctx, ledger, run_id, key, evidence, trace, log
+            )
+            filing = plan.start(run)
+            for attempt in range(1, _SESSION_RETRIES + 1):
+                try:
+                    session.open()
+                    done = filing.run()
+                    failed = False
+                    return done
+                except SessionExpired:
+                    if attempt == _SESSION_RETRIES:
+                        raise
+                    log.warning("session_expired_resuming", attempt=attempt)
+                    _forget_session(settings, bundle.account)
+            raise LoginRequired("the portal kept asking for a new login")
+        except (BeianError, PlaywrightError, AssertionError) as exc:
+            here = where_now(bundle, settings.profile())
+            error = located(from_browser(exc), here.page, here.action)
+            # Evidence is taken now, while the page still shows what went wrong.
+            capture_failure(session.page, evidence, error, where=here, api=api)
+            raise _Failed(filing.outcome if filing is not None else FilingOutcome(), error) from exc
+        except KeyboardInterrupt:
+            here = where_now(bundle, settings.profile())
+            capture_failure(session.page, evidence, "interrupted", where=here, api=api)
+            raise
+        finally:
+            trace.close(failed=failed)

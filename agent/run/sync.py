@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from playwright.sync_api import Browser
 
 from agent.profile import PortalProfile
-from agent.run.arrival import arrive, open_context, open_portal, page_context
+from agent.run.arrival import portal_session
 from agent.settings import Settings
 from agent.state.filing_number import check_filing_number
 from agent.state.ledger import RunLedger
+from agent.status import PortalState, portal_state
 from flows.pages.review import PortalFiling, ReviewListPage
 from flows.pages.shell import Shell
 
@@ -54,16 +55,15 @@ def apply_rows(
     report: SyncReport,
 ) -> None:
     """Record each listed filing on the bundle of the same account and 算法名称 (drafts are left alone)."""
-    draft, returned = profile.message("status_draft"), profile.message("status_returned")
-    approved = profile.message("status_approved")
     for row in rows:
-        if row.status == draft:
+        state = portal_state(row.status, profile)
+        if state is PortalState.DRAFT:
             continue
         matches = ledger.find_by_algorithm(account, row.name)
         number = row.filing_number
         if number is not None and (problem := check_filing_number(number)) is not None:
             report.warnings.append(f"{account}: {row.name}: the portal shows a malformed number: {problem}")
-        is_returned = row.status == returned
+        is_returned = state is PortalState.RETURNED
         opinion = row.opinion if is_returned else None
         if not matches:
             report.warnings.append(f"{account}: {row.name}: listed on the portal, no bundle in the ledger")
@@ -79,9 +79,9 @@ def apply_rows(
                 filing_number=number,
                 opinion=opinion,
                 submitted_at=row.submitted_at,
-                reviewed_at=row.updated_at if row.status in (returned, approved) else None,
+                reviewed_at=row.updated_at if state in (PortalState.RETURNED, PortalState.APPROVED) else None,
                 returned=is_returned,
-                approved=row.status == approved,
+                approved=state is PortalState.APPROVED,
             )
             report.filings.append(
                 SyncedFiling(
@@ -92,15 +92,10 @@ def apply_rows(
 
 def read_account(browser: Browser, settings: Settings, account: str) -> list[PortalFiling]:
     """Every filing 备案信息 lists for ``account`` (logging in first when its session is gone)."""
-    context = open_context(browser, settings, account)
-    try:
-        page = context.new_page()
-        ctx = page_context(page, settings)
-        shell = Shell(ctx)
-        open_portal(page, settings)
-        if not arrive(ctx, settings, account, landing=shell.entry(settings.profile().text("home_filings"))):
+    with portal_session(browser, settings, account) as session:
+        shell = Shell(session.ctx)
+        session.open()
+        if not session.arrive():
             shell.go_home()
         shell.open_entry("home_filings")
-        return ReviewListPage(ctx).filings()
-    finally:
-        context.close()
+        return ReviewListPage(session.ctx).filings()

@@ -47,9 +47,9 @@ import structlog
 
 from agent.errors import AlreadySubmitted, AmbiguousSubmission, InvalidTransition
 from agent.files import private_dir
+from agent.status import LEDGER_STICKY, LedgerStatus
 
 __all__ = [
-    "STICKY",
     "Checkpoint",
     "InvalidTransition",
     "Ledger",
@@ -59,26 +59,12 @@ __all__ = [
     "RunLedger",
     "RunRecord",
     "SqlLedger",
-    "Status",
     "Tx",
     "bundle_key_for",
 ]
 
 
 _log = structlog.get_logger(__name__)
-
-
-class Status(StrEnum):
-    PENDING = "pending"
-    RUNNING = "running"
-    SAVED = "saved"
-    READY = "ready"
-    SUBMITTING = "submitting"
-    SUBMITTED = "submitted"
-    ALREADY_SUBMITTED = "already_submitted"
-    FAILED = "failed"
-    NEEDS_PERSON = "needs_person"
-    RETURNED = "returned"  # the portal shows the filing 已退回: it may be corrected and resubmitted
 
 
 class Checkpoint(StrEnum):
@@ -91,7 +77,6 @@ class Checkpoint(StrEnum):
     SUBMITTED = "submitted"
 
 
-STICKY: frozenset[Status] = frozenset({Status.SUBMITTING, Status.SUBMITTED, Status.ALREADY_SUBMITTED})
 # Columns added after the first release, each with ``ALTER TABLE ... ADD COLUMN`` on opening an older
 # ledger: what the CAC's filing lists show (role, entity, products, purpose), what the portal lists
 # (status text, filing number), when 提交 was confirmed, and the evidence folder of the last checkpoint.
@@ -115,7 +100,7 @@ _FIELDS = frozenset(
     {"content_hash", "account", "algorithm_name", "draft_ref", "last_error", *ADDED_COLUMNS}
 ) - {"submitted_at", "opinion", "reviewed_at", "synced_at"}
 # The statuses whose evidence shows a submission: the click on 提交 and its confirmation.
-_SUBMISSION = (Status.SUBMITTING, Status.SUBMITTED)
+_SUBMISSION = (LedgerStatus.SUBMITTING, LedgerStatus.SUBMITTED)
 
 
 @dataclass(frozen=True)
@@ -126,7 +111,7 @@ class LedgerEntry:
     algorithm_name: str | None
     draft_ref: str | None
     checkpoint: str | None
-    status: Status
+    status: LedgerStatus
     attempts: int
     last_error: str | None
     updated_at: str
@@ -163,7 +148,7 @@ class LedgerEvent:
     run_id: str | None
     bundle_key: str
     checkpoint: str | None
-    status: Status
+    status: LedgerStatus
     error: str | None
     at: str
     evidence_dir: str | None = None
@@ -298,7 +283,7 @@ class SqlLedger(ABC):
             rows = self._select(f"{columns} ORDER BY id")
         else:
             rows = self._select(f"{columns} WHERE bundle_key = ? ORDER BY id", bundle_key)
-        return [LedgerEvent(**dict(r) | {"status": Status(r["status"])}) for r in rows]
+        return [LedgerEvent(**dict(r) | {"status": LedgerStatus(r["status"])}) for r in rows]
 
     def submission_evidence(self) -> set[str]:
         """Evidence folders of a submission (the run that clicked 提交, the one that saw it go through)."""
@@ -327,7 +312,7 @@ class SqlLedger(ABC):
         if unknown:
             raise TypeError(f"unknown ledger field(s): {', '.join(sorted(unknown))}")
         with self._tx() as tx:
-            return _write(tx, bundle_key, run_id, checkpoint, Status(status), fields)
+            return _write(tx, bundle_key, run_id, checkpoint, LedgerStatus(status), fields)
 
     def mark(
         self, bundle_key: str, run_id: str | None, status: str, *, error: str | None = None
@@ -336,7 +321,7 @@ class SqlLedger(ABC):
         with self._tx() as tx:
             row = tx.row_for_update(bundle_key)
             checkpoint = row["checkpoint"] if row else None
-            return _write(tx, bundle_key, run_id, checkpoint, Status(status), {"last_error": error})
+            return _write(tx, bundle_key, run_id, checkpoint, LedgerStatus(status), {"last_error": error})
 
     def mark_submitting(
         self, bundle_key: str, run_id: str | None, *, evidence_dir: str | None = None
@@ -349,27 +334,27 @@ class SqlLedger(ABC):
             row = tx.row_for_update(bundle_key)
             if row is None:
                 raise InvalidTransition(f"{bundle_key}: cannot submit a bundle the ledger has never seen")
-            current = Status(row["status"])
-            if current is Status.SUBMITTING:
+            current = LedgerStatus(row["status"])
+            if current is LedgerStatus.SUBMITTING:
                 raise AmbiguousSubmission(
                     f"{bundle_key}: a submission was started by run {row['run_id']} at {row['updated_at']} "
                     "and its outcome is unknown; check the portal"
                 )
-            if current in (Status.SUBMITTED, Status.ALREADY_SUBMITTED):
+            if current in (LedgerStatus.SUBMITTED, LedgerStatus.ALREADY_SUBMITTED):
                 raise AlreadySubmitted(f"{bundle_key}: already submitted (run {row['run_id']})")
-            if current is not Status.READY:
+            if current is not LedgerStatus.READY:
                 raise InvalidTransition(f"{bundle_key}: cannot submit from status {current}")
             fields = {"evidence_dir": evidence_dir} if evidence_dir is not None else {}
-            return _write(tx, bundle_key, run_id, Checkpoint.CONFIRM, Status.SUBMITTING, fields)
+            return _write(tx, bundle_key, run_id, Checkpoint.CONFIRM, LedgerStatus.SUBMITTING, fields)
 
     def release(self, bundle_key: str, run_id: str | None, note: str) -> LedgerEntry:
         """A person checked the portal: the started submission did not go through. Back to ``ready``."""
         with self._tx() as tx:
             row = tx.row_for_update(bundle_key)
-            if row is None or Status(row["status"]) is not Status.SUBMITTING:
+            if row is None or LedgerStatus(row["status"]) is not LedgerStatus.SUBMITTING:
                 raise InvalidTransition(f"{bundle_key}: only a 'submitting' entry can be released")
             return _write(
-                tx, bundle_key, run_id, Checkpoint.CONFIRM, Status.READY, {"last_error": note}, True
+                tx, bundle_key, run_id, Checkpoint.CONFIRM, LedgerStatus.READY, {"last_error": note}, True
             )
 
     def record_portal(
@@ -424,9 +409,15 @@ class SqlLedger(ABC):
                 values["approved_hash"] = row["content_hash"]
             sets = ", ".join(f"{k} = ?" for k in values)
             tx.rows(f"UPDATE bundles SET {sets} WHERE bundle_key = ?", *values.values(), bundle_key)
-            if returned and Status(row["status"]) is not Status.RETURNED:
+            if returned and LedgerStatus(row["status"]) is not LedgerStatus.RETURNED:
                 _write(
-                    tx, bundle_key, run_id, row["checkpoint"], Status.RETURNED, {"last_error": opinion}, True
+                    tx,
+                    bundle_key,
+                    run_id,
+                    row["checkpoint"],
+                    LedgerStatus.RETURNED,
+                    {"last_error": opinion},
+                    True,
                 )
         return changed
 
@@ -497,7 +488,7 @@ def _write(
     bundle_key: str,
     run_id: str | None,
     checkpoint: str | None,
-    status: Status,
+    status: LedgerStatus,
     fields: Mapping[str, Any],
     unstick: bool = False,
 ) -> LedgerEntry:
@@ -505,20 +496,24 @@ def _write(
     tx.rows(
         "INSERT INTO bundles (bundle_key, status, updated_at) VALUES (?, ?, ?) "
         "ON CONFLICT (bundle_key) DO NOTHING",
-        bundle_key, Status.PENDING.value, now,
+        bundle_key, LedgerStatus.PENDING.value, now,
     )  # fmt: skip
     row = tx.row_for_update(bundle_key)
     assert row is not None  # inserted just above, inside this transaction
-    current = Status(row["status"])
+    current = LedgerStatus(row["status"])
     # Only a read-back may move ``submitting`` on (to a submitted state); nothing moves the others.
-    leaves_sticky = current in STICKY and not (current is Status.SUBMITTING and status in STICKY)
+    leaves_sticky = current in LEDGER_STICKY and not (
+        current is LedgerStatus.SUBMITTING and status in LEDGER_STICKY
+    )
     if leaves_sticky and not unstick:
         _log.warning("ledger_status_kept", bundle_key=bundle_key, kept=str(current), requested=str(status))
         status, checkpoint = current, row["checkpoint"]
     # A new attempt: entering ``running``, or a later run finding the one before it died while running.
-    new_attempt = status is Status.RUNNING and (current is not Status.RUNNING or row["run_id"] != run_id)
+    new_attempt = status is LedgerStatus.RUNNING and (
+        current is not LedgerStatus.RUNNING or row["run_id"] != run_id
+    )
     values = {k: v for k, v in fields.items() if k != "last_error"}
-    if status is Status.SUBMITTED and current is not Status.SUBMITTED:
+    if status is LedgerStatus.SUBMITTED and current is not LedgerStatus.SUBMITTED:
         values["submitted_at"] = now
     error = fields.get("last_error")
     sets = "".join(f", {k} = ?" for k in values)
@@ -546,4 +541,4 @@ def _add_columns(tx: Tx, table: str, columns: tuple[str, ...]) -> None:
 
 
 def _entry(row: Mapping[str, Any]) -> LedgerEntry:
-    return LedgerEntry(**dict(row) | {"status": Status(row["status"])})
+    return LedgerEntry(**dict(row) | {"status": LedgerStatus(row["status"])})

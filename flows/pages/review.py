@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Locator, expect
 
+from agent.status import PortalState, portal_state
 from flows.pages.filings import FilingsPage
 from flows.pages.tables import list_rows
 
@@ -72,6 +73,8 @@ class ReviewListPage(FilingsPage):
     def find(self, name: str) -> PortalFiling | None:
         """The one filing of ``name`` that is not a draft, or None."""
         found = [
-            f for f in self.filings() if f.name == name and f.status != self.profile.message("status_draft")
+            f
+            for f in self.filings()
+            if f.name == name and portal_state(f.status, self.profile) is not PortalState.DRAFT
         ]
         return found[0] if len(found) == 1 else None

@@ -33,6 +33,10 @@ class Shell(PortalPage):
         self.entry(self.profile.text("home")).click()
         expect(self.entry(self.profile.text("home_filings"))).to_be_visible()
 
+    def logged_in(self) -> Locator:
+        """What only a logged-in account sees: the header's entity-name dropdown (never on the login page)."""
+        return self.page.locator(self.profile.selector("dropdown_trigger")).filter(visible=True)
+
     def entity_name(self) -> str:
         trigger = self.page.locator(self.profile.selector("dropdown_trigger")).first
         return trigger.inner_text().strip()

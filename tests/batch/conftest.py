@@ -16,10 +16,11 @@ import pytest
 
 from agent.bundle import Bundle
 from agent.exit_codes import ExitCode
-from agent.result import RunError, RunResult, RunStatus, Until
+from agent.result import RunError, RunResult, Until
 from agent.run.runner import RunOptions
 from agent.settings import Settings, load_settings
 from agent.state.ledger import RunLedger, bundle_key_for
+from agent.status import RunStatus
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "bundles"
 SOURCES = {

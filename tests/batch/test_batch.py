@@ -10,11 +10,12 @@ import pytest
 
 from agent.batch.entry import BatchOptions, BatchReport, batch_exit_code, run_batch
 from agent.batch.lock import RunLock
-from agent.batch.plan import BatchItem, Outcome
+from agent.batch.plan import BatchItem
 from agent.errors import LockHeld, SettingsError
 from agent.exit_codes import ExitCode
 from agent.result import RunResult, Until
 from agent.state.ledger import Ledger, bundle_key_for
+from agent.status import BatchOutcome
 
 from .conftest import FIXTURES, FakeRunner, make_bundle, make_settings, no_browser
 
@@ -38,7 +39,7 @@ def test_accounts_run_in_parallel_but_each_account_serially(tmp_path: Path) -> N
     runner = FakeRunner(rendezvous=2)
     report = run(root, tmp_path, runner, concurrency=2)
     assert report.exit_code is ExitCode.OK
-    assert [i.outcome for i in report.items] == [Outcome.READY] * 8
+    assert [i.outcome for i in report.items] == [BatchOutcome.READY] * 8
     assert runner.violations == []
     for account in ("demo-provider", "demo-supporter", "demo-newco"):
         spans = sorted((s, e) for a, _, s, e in runner.intervals if a == account)
@@ -60,9 +61,9 @@ def test_one_failure_or_crash_never_stops_the_others(tmp_path: Path) -> None:
     runner = FakeRunner(behaviours={"提供者算法1": "fail", "支持者算法0": "crash"})
     report = run(root, tmp_path, runner, concurrency=2)
     outcomes = {i.algorithm: i.outcome for i in report.items}
-    assert outcomes.pop("提供者算法1") is Outcome.FAILED
-    assert outcomes.pop("支持者算法0") is Outcome.FAILED
-    assert set(outcomes.values()) == {Outcome.READY}
+    assert outcomes.pop("提供者算法1") is BatchOutcome.FAILED
+    assert outcomes.pop("支持者算法0") is BatchOutcome.FAILED
+    assert set(outcomes.values()) == {BatchOutcome.READY}
     assert report.exit_code is ExitCode.FAILED
     crashed = next(i for i in report.items if i.algorithm == "支持者算法0")
     assert "internal error: RuntimeError: boom" in crashed.errors[0]["message"]
@@ -75,7 +76,7 @@ def test_invalid_bundles_are_reported_and_never_run(tmp_path: Path) -> None:
     runner = FakeRunner()
     report = run(root, tmp_path, runner)
     assert runner.calls == ["好算法"]
-    bad = next(i for i in report.items if i.outcome is Outcome.INVALID)
+    bad = next(i for i in report.items if i.outcome is BatchOutcome.INVALID)
     assert bad.bundle == bundle_key_for(root / "bad-id-numbers") and len(bad.errors) == 2
     assert report.exit_code is ExitCode.FAILED
 
@@ -93,7 +94,7 @@ def test_same_algorithm_twice_and_unknown_account_are_invalid(tmp_path: Path) ->
     report = run(root, tmp_path, runner)
     assert runner.calls == ["同名算法"]
     notes = {
-        Path(i.bundle).name: i.errors[0]["message"] for i in report.items if i.outcome is Outcome.INVALID
+        Path(i.bundle).name: i.errors[0]["message"] for i in report.items if i.outcome is BatchOutcome.INVALID
     }
     assert "same account and algorithm name" in notes["b"]
     assert "'nobody-here' is not configured" in notes["c"]
@@ -122,9 +123,9 @@ def test_login_required_skips_the_rest_of_that_account_only(tmp_path: Path) -> N
     runner = FakeRunner(behaviours={"提供者算法0": "login"})
     report = run(root, tmp_path, runner, concurrency=2)
     provider = [i for i in report.items if i.account == "demo-provider"]
-    assert [i.outcome for i in provider] == [Outcome.FAILED] + [Outcome.NOT_RUN] * 3
+    assert [i.outcome for i in provider] == [BatchOutcome.FAILED] + [BatchOutcome.NOT_RUN] * 3
     assert all("beian-agent login" in i.note for i in provider[1:])
-    assert {i.outcome for i in report.items if i.account != "demo-provider"} == {Outcome.READY}
+    assert {i.outcome for i in report.items if i.account != "demo-provider"} == {BatchOutcome.READY}
     assert report.exit_code is ExitCode.LOGIN_REQUIRED
 
 
@@ -134,26 +135,27 @@ def test_unreachable_portal_starts_nothing_more(tmp_path: Path) -> None:
     runner = FakeRunner(behaviours={"提供者算法0": "unreachable"})
     report = run(root, tmp_path, runner, concurrency=1)
     assert runner.calls == ["提供者算法0"]
-    assert {i.outcome for i in report.items[1:]} == {Outcome.NOT_RUN}
+    assert {i.outcome for i in report.items[1:]} == {BatchOutcome.NOT_RUN}
     assert report.exit_code is ExitCode.PORTAL_UNREACHABLE
 
 
 def test_exit_code_priority() -> None:
-    def item(outcome: Outcome, code: ExitCode) -> BatchItem:
+    def item(outcome: BatchOutcome, code: ExitCode) -> BatchItem:
         return BatchItem(bundle="b", outcome=outcome, exit_code=code)
 
-    ok = item(Outcome.SKIPPED, ExitCode.OK)
-    failed = item(Outcome.FAILED, ExitCode.FAILED)
+    ok = item(BatchOutcome.SKIPPED, ExitCode.OK)
+    failed = item(BatchOutcome.FAILED, ExitCode.FAILED)
     assert batch_exit_code([ok]) is ExitCode.OK
-    assert batch_exit_code([ok, item(Outcome.INVALID, ExitCode.FAILED)]) is ExitCode.FAILED
+    assert batch_exit_code([ok, item(BatchOutcome.INVALID, ExitCode.FAILED)]) is ExitCode.FAILED
     assert (
-        batch_exit_code([failed, item(Outcome.NEEDS_PERSON, ExitCode.NEEDS_PERSON)]) is ExitCode.NEEDS_PERSON
+        batch_exit_code([failed, item(BatchOutcome.NEEDS_PERSON, ExitCode.NEEDS_PERSON)])
+        is ExitCode.NEEDS_PERSON
     )
     assert (
         batch_exit_code(
             [
-                item(Outcome.NOT_RUN, ExitCode.PORTAL_UNREACHABLE),
-                item(Outcome.FAILED, ExitCode.LOGIN_REQUIRED),
+                item(BatchOutcome.NOT_RUN, ExitCode.PORTAL_UNREACHABLE),
+                item(BatchOutcome.FAILED, ExitCode.LOGIN_REQUIRED),
             ]
         )
         is ExitCode.LOGIN_REQUIRED
@@ -171,7 +173,7 @@ def test_rerun_skips_what_is_ready_and_runs_what_changed_or_failed(tmp_path: Pat
     second = FakeRunner()
     report = run(root, tmp_path, second, concurrency=2)
     assert sorted(second.calls) == sorted(["提供者算法2", "支持者算法1"])
-    skipped = [i for i in report.items if i.outcome is Outcome.SKIPPED]
+    skipped = [i for i in report.items if i.outcome is BatchOutcome.SKIPPED]
     assert len(skipped) == 6 and all("already ready with the same content" in i.note for i in skipped)
     assert report.exit_code is ExitCode.OK
     third = FakeRunner()
@@ -183,12 +185,12 @@ def test_until_draft_counts_saved_and_confirm_needs_ready(tmp_path: Path) -> Non
     root = tmp_path / "bundles"
     make_bundle(root, "demo-provider", "草稿算法")
     drafts = run(root, tmp_path, FakeRunner(), until=Until.DRAFT)
-    assert [i.outcome for i in drafts.items] == [Outcome.SAVED] and drafts.exit_code is ExitCode.OK
+    assert [i.outcome for i in drafts.items] == [BatchOutcome.SAVED] and drafts.exit_code is ExitCode.OK
     again = FakeRunner()
-    assert run(root, tmp_path, again, until=Until.DRAFT).items[0].outcome is Outcome.SKIPPED
+    assert run(root, tmp_path, again, until=Until.DRAFT).items[0].outcome is BatchOutcome.SKIPPED
     assert again.calls == []
     confirm = FakeRunner()
-    assert run(root, tmp_path, confirm).items[0].outcome is Outcome.READY
+    assert run(root, tmp_path, confirm).items[0].outcome is BatchOutcome.READY
     assert confirm.calls == ["草稿算法"]
 
 
@@ -205,7 +207,7 @@ def test_submitted_is_never_rerun_and_submitting_needs_a_person(tmp_path: Path) 
     report = run_batch([root], settings, BatchOptions(), runner=runner, browsers=no_browser)
     assert runner.calls == []
     outcomes = {i.algorithm: i.outcome for i in report.items}
-    assert outcomes == {"已提交算法": Outcome.SKIPPED, "提交中算法": Outcome.NEEDS_PERSON}
+    assert outcomes == {"已提交算法": BatchOutcome.SKIPPED, "提交中算法": BatchOutcome.NEEDS_PERSON}
     assert report.exit_code is ExitCode.NEEDS_PERSON
 
 
@@ -236,7 +238,7 @@ def test_stop_event_lets_the_run_in_flight_finish_and_starts_no_more(tmp_path: P
         [root], settings, BatchOptions(concurrency=1), runner=runner, browsers=no_browser, stop=stop
     )
     assert len(runner.calls) == 1
-    assert [i.outcome for i in report.items].count(Outcome.NOT_RUN) == 7
+    assert [i.outcome for i in report.items].count(BatchOutcome.NOT_RUN) == 7
     assert report.exit_code is ExitCode.INTERRUPTED
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from agent.bundle import load_bundle
-from agent.state.ledger import Ledger, Status
+from agent.state.ledger import Ledger
+from agent.status import LedgerStatus
 from fixtures.mock_portal import MockPortal
 
 from .conftest import FIXTURES, make_bundle
@@ -43,7 +44,7 @@ def test_batch_mock_on_the_fixtures_from_a_clean_state_dir(tmp_path: Path) -> No
         "http://127.0.0.1:"
     )
     entries = Ledger(state / "ledger.sqlite3").entries()
-    assert sorted(e.status for e in entries) == [Status.READY] * 3
+    assert sorted(e.status for e in entries) == [LedgerStatus.READY] * 3
 
 
 def _with_fault_field(bundle: Path) -> None:
@@ -98,8 +99,8 @@ def test_nine_bundles_three_accounts_one_invalid_one_failing(tmp_path: Path, por
 
     ledger = Ledger(tmp_path / "state" / "ledger.sqlite3")
     statuses = {Path(e.bundle_key).name: e.status for e in ledger.entries()}
-    assert statuses.pop(failing.name) is Status.FAILED
-    assert set(statuses.values()) == {Status.READY} and len(statuses) == 7
+    assert statuses.pop(failing.name) is LedgerStatus.FAILED
+    assert set(statuses.values()) == {LedgerStatus.READY} and len(statuses) == 7
 
 
 def test_a_killed_batch_is_finished_by_the_next_run_without_duplicates(
@@ -133,13 +134,16 @@ def test_a_killed_batch_is_finished_by_the_next_run_without_duplicates(
                 child.wait(timeout=0.3)
             if ledger_file.exists():
                 entries = Ledger(ledger_file).entries()
-                if sum(e.status is Status.READY for e in entries) >= 2:
+                if sum(e.status is LedgerStatus.READY for e in entries) >= 2:
                     break
     finally:
         os.killpg(child.pid, signal.SIGKILL)
         child.wait()
     before = {Path(e.bundle_key).name: e.status for e in Ledger(ledger_file).entries()}
-    assert Status.READY in before.values() and len([s for s in before.values() if s is Status.READY]) < 6
+    assert (
+        LedgerStatus.READY in before.values()
+        and len([s for s in before.values() if s is LedgerStatus.READY]) < 6
+    )
 
     result = run_cli(
         "batch", str(bundles), "--config", str(config), "--portal-url", portal.url, "--concurrency", "2",
@@ -150,7 +154,7 @@ def test_a_killed_batch_is_finished_by_the_next_run_without_duplicates(
     document = json.loads(result.stdout)
     outcomes = {Path(b["bundle"]).name: b["outcome"] for b in document["bundles"]}
     for name, status in before.items():
-        if status is Status.READY:
+        if status is LedgerStatus.READY:
             assert outcomes[name] == "skipped"
     assert set(outcomes.values()) <= {"skipped", "ready"}
 
@@ -159,4 +163,4 @@ def test_a_killed_batch_is_finished_by_the_next_run_without_duplicates(
         bundle = load_bundle(bundle_dir)
         ((account, _),) = filings[bundle.filing.algorithm.name]  # one filing each: nothing created twice
         assert account == bundle.account
-    assert {e.status for e in Ledger(ledger_file).entries()} == {Status.READY}
+    assert {e.status for e in Ledger(ledger_file).entries()} == {LedgerStatus.READY}

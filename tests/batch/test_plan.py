@@ -5,15 +5,16 @@ from pathlib import Path
 import pytest
 
 from agent.batch.entry import BatchOptions, run_batch
-from agent.batch.plan import Outcome, discover_bundles, ledger_decision
+from agent.batch.plan import discover_bundles, ledger_decision
 from agent.errors import SettingsError
 from agent.result import Until
-from agent.state.ledger import LedgerEntry, Status
+from agent.state.ledger import LedgerEntry
+from agent.status import BatchOutcome, LedgerStatus
 
 from .conftest import FIXTURES, FakeRunner, make_bundle, make_settings, no_browser
 
 
-def entry(status: Status, content_hash: str = "h") -> LedgerEntry:
+def entry(status: LedgerStatus, content_hash: str = "h") -> LedgerEntry:
     return LedgerEntry(
         bundle_key="k", content_hash=content_hash, account="a", algorithm_name="n", draft_ref=None,
         checkpoint=None, status=status, attempts=1, last_error=None, updated_at="t", run_id="r1",
@@ -23,28 +24,30 @@ def entry(status: Status, content_hash: str = "h") -> LedgerEntry:
 @pytest.mark.parametrize(
     ("status", "until", "same", "expected"),
     [
-        (Status.SUBMITTED, Until.CONFIRM, False, Outcome.SKIPPED),
-        (Status.ALREADY_SUBMITTED, Until.DRAFT, False, Outcome.SKIPPED),
-        (Status.SUBMITTING, Until.CONFIRM, True, Outcome.NEEDS_PERSON),
-        (Status.READY, Until.CONFIRM, True, Outcome.SKIPPED),
-        (Status.READY, Until.CONFIRM, False, None),
-        (Status.READY, Until.DRAFT, True, Outcome.SKIPPED),
-        (Status.SAVED, Until.DRAFT, True, Outcome.SKIPPED),
-        (Status.SAVED, Until.CONFIRM, True, None),
-        (Status.RUNNING, Until.CONFIRM, True, None),
-        (Status.FAILED, Until.CONFIRM, True, None),
-        (Status.NEEDS_PERSON, Until.CONFIRM, True, None),
+        (LedgerStatus.SUBMITTED, Until.CONFIRM, False, BatchOutcome.SKIPPED),
+        (LedgerStatus.ALREADY_SUBMITTED, Until.DRAFT, False, BatchOutcome.SKIPPED),
+        (LedgerStatus.SUBMITTING, Until.CONFIRM, True, BatchOutcome.NEEDS_PERSON),
+        (LedgerStatus.READY, Until.CONFIRM, True, BatchOutcome.SKIPPED),
+        (LedgerStatus.READY, Until.CONFIRM, False, None),
+        (LedgerStatus.READY, Until.DRAFT, True, BatchOutcome.SKIPPED),
+        (LedgerStatus.SAVED, Until.DRAFT, True, BatchOutcome.SKIPPED),
+        (LedgerStatus.SAVED, Until.CONFIRM, True, None),
+        (LedgerStatus.RUNNING, Until.CONFIRM, True, None),
+        (LedgerStatus.FAILED, Until.CONFIRM, True, None),
+        (LedgerStatus.NEEDS_PERSON, Until.CONFIRM, True, None),
     ],
 )
-def test_ledger_decision(status: Status, until: Until, same: bool, expected: Outcome | None) -> None:
+def test_ledger_decision(
+    status: LedgerStatus, until: Until, same: bool, expected: BatchOutcome | None
+) -> None:
     decision = ledger_decision(entry(status), "h" if same else "other", until)
     assert (decision[0] if decision else None) == expected
 
 
 def test_recheck_runs_ready_but_never_submitted() -> None:
-    assert ledger_decision(entry(Status.READY), "h", Until.CONFIRM, recheck=True) is None
-    decision = ledger_decision(entry(Status.SUBMITTED), "h", Until.CONFIRM, recheck=True)
-    assert decision is not None and decision[0] is Outcome.SKIPPED
+    assert ledger_decision(entry(LedgerStatus.READY), "h", Until.CONFIRM, recheck=True) is None
+    decision = ledger_decision(entry(LedgerStatus.SUBMITTED), "h", Until.CONFIRM, recheck=True)
+    assert decision is not None and decision[0] is BatchOutcome.SKIPPED
     assert ledger_decision(None, "h", Until.CONFIRM) is None
 
 
@@ -82,7 +85,7 @@ def test_a_manifest_entry_that_is_missing_is_an_invalid_bundle_not_a_stop(tmp_pa
     report = run_batch([manifest], settings, BatchOptions(), runner=runner, browsers=no_browser)
     assert runner.calls == ["在"]
     missing = report.items[0]
-    assert missing.outcome is Outcome.INVALID and "is not a directory" in missing.errors[0]["message"]
+    assert missing.outcome is BatchOutcome.INVALID and "is not a directory" in missing.errors[0]["message"]
     assert report.exit_code == 1
 
 

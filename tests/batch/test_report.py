@@ -5,9 +5,9 @@ import json
 from pathlib import Path
 
 from agent.batch.entry import BatchOptions, run_batch
-from agent.batch.plan import Outcome
 from agent.batch.report import print_summary, report_document, write_reports
 from agent.bundle import Bundle
+from agent.status import BatchOutcome
 
 from .conftest import FakeRunner, make_bundle, make_settings, no_browser
 
@@ -66,7 +66,7 @@ def test_plain_summary_is_one_line_per_bundle(tmp_path: Path) -> None:
     assert {line.split("\t")[2] for line in lines[1:3]} == {"ready"}
     assert lines[-1] == "2/2 ok (ready 2); exit code 0"
     document = report_document(report, settings)
-    assert [b["outcome"] for b in document["bundles"]] == [Outcome.READY.value] * 2
+    assert [b["outcome"] for b in document["bundles"]] == [BatchOutcome.READY.value] * 2
 
 
 def test_progress_bar_and_log_lines_follow_the_batch(tmp_path: Path) -> None:

@@ -9,10 +9,11 @@ import typer
 from playwright.sync_api import Browser, Page
 
 from agent.cli import login
-from agent.result import RunStatus, Until
+from agent.result import Until
 from agent.run.manual_login import PageHook, manual_login, unattended_reason
 from agent.run.runner import RunOptions, run_bundle
 from agent.settings import load_settings
+from agent.status import RunStatus
 from fixtures.mock_portal import DEMO_PASSWORD, MockPortal
 
 from .portal_config import closed_url, invoke, write_config

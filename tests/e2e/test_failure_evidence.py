@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from agent.result import RunStatus
+from agent.status import RunStatus
 from fixtures.mock_portal import DEMO_PASSWORD, MockPortal
 
 from .conftest import Runner

@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 
 from agent.bundle import load_bundle
-from agent.result import RunStatus
 from agent.settings import Settings
-from agent.state.ledger import Status
+from agent.status import LedgerStatus, RunStatus
 from fixtures.mock_portal import MockPortal
 
 from .conftest import Runner
@@ -127,7 +126,7 @@ def test_a_page_that_drops_a_value_fails_the_read_back(
     assert "POST /api/filing/submit" not in state["counters"]["by_route"]
     assert all(f["status"] == "草稿" for f in state["accounts"]["demo-supporter"]["filings"])
     entry = ledger_entry(settings, directory)
-    assert entry is not None and entry.status is Status.FAILED
+    assert entry is not None and entry.status is LedgerStatus.FAILED
     assert entry.last_error is not None and "版本号" in entry.last_error
 
 
@@ -172,4 +171,4 @@ def test_a_required_field_the_bundle_lacks_stops_at_next_with_the_portals_messag
     filings = account_state(portal, "demo-supporter")["filings"]
     assert [f["step"] for f in filings if f["status"] == "草稿"] == [2]
     entry = ledger_entry(settings, directory)
-    assert entry is not None and entry.status is Status.FAILED
+    assert entry is not None and entry.status is LedgerStatus.FAILED

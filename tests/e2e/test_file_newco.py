@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from agent.bundle import load_bundle
-from agent.result import RunStatus
 from agent.settings import Settings
-from agent.state.ledger import Status
+from agent.status import LedgerStatus, RunStatus
 from fixtures.mock_portal import DEMO_PASSWORD, MockPortal
 
 from .conftest import Runner
@@ -52,7 +51,7 @@ def test_newco_bundle_files_entity_products_and_filing(
     counters = portal.state()["counters"]
     assert (counters["submits"], counters["entity_submits"]) == (0, 1)
     entry = ledger_entry(settings, directory)
-    assert entry is not None and (entry.status, entry.checkpoint) == (Status.READY, "confirm")
+    assert entry is not None and (entry.status, entry.checkpoint) == (LedgerStatus.READY, "confirm")
 
     assert result.evidence_dir is not None
     entity = bundle.filing.entity

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from agent.bundle import load_bundle
-from agent.result import RunStatus
 from agent.settings import Settings
-from agent.state.ledger import Status
+from agent.status import LedgerStatus, RunStatus
 from fixtures.mock_portal import DEMO_PASSWORD, MockPortal
 
 from .conftest import Runner
@@ -36,7 +35,7 @@ def test_supporter_bundle_reaches_ready_and_matches_the_portal(
     assert [r["类型"] for r in rows] == ["API", "SDK", "开源代码"]  # every row, in order
     assert portal.state()["counters"]["submits"] == 0
     entry = ledger_entry(settings, directory)
-    assert entry is not None and (entry.status, entry.checkpoint) == (Status.READY, "confirm")
+    assert entry is not None and (entry.status, entry.checkpoint) == (LedgerStatus.READY, "confirm")
 
     assert result.evidence_dir is not None
     secrets = [DEMO_PASSWORD, *session_cookies(settings, bundle.account)]

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from agent.bundle import load_bundle
-from agent.state.ledger import Ledger, Status, bundle_key_for
+from agent.state.ledger import Ledger, bundle_key_for
+from agent.status import LedgerStatus
 from fixtures.mock_portal import MockPortal
 
 from .helpers import filing_problems, filings_named, ledger_entry, make_settings
@@ -88,4 +89,4 @@ def test_killed_at_every_checkpoint_ends_as_an_uninterrupted_run(
     assert final == reference
     assert filing_problems(bundle, final) == []
     entry = ledger_entry(settings, directory)
-    assert entry is not None and entry.status is Status.SUBMITTED
+    assert entry is not None and entry.status is LedgerStatus.SUBMITTED

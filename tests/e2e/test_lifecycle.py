@@ -11,13 +11,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from agent.result import RunResult, RunStatus
+from agent.result import RunResult
 from agent.run.plans import NEW_FILING, CancelPlan, ChangePlan, FilingPlan
 from agent.run.runner import RunOptions, run_bundle
 from agent.run.sync import SyncReport, apply_rows, read_account
 from agent.settings import Settings
 from agent.state.filing_number import parse_filing_number
-from agent.state.ledger import Ledger, Status, bundle_key_for
+from agent.state.ledger import Ledger, bundle_key_for
+from agent.status import LedgerStatus, RunStatus
 from fixtures.mock_portal import MockPortal
 
 pytestmark = pytest.mark.e2e
@@ -79,7 +80,7 @@ def test_returned_resubmitted_approved_changed_cancelled(
     report = _sync(browser, settings)
     assert [(f.name, f.opinion) for f in report.returned] == [(NAME, OPINION)]
     entry = ledger.get(key)
-    assert entry is not None and entry.status is Status.RETURNED and entry.opinion == OPINION
+    assert entry is not None and entry.status is LedgerStatus.RETURNED and entry.opinion == OPINION
 
     # The corrected bundle refills the same filing; without the flags nothing is sent.
     corrected = FIRST_INTRO + "，生成结果以文本形式展示在客户系统的对话界面中。"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from agent.bundle import load_bundle
-from agent.result import RunStatus
+from agent.status import RunStatus
 from fixtures.mock_portal import MockPortal
 
 from .conftest import Runner

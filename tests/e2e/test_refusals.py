@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from agent.exit_codes import ExitCode
-from agent.result import RunStatus
 from agent.settings import load_settings
+from agent.status import RunStatus
 from fixtures.mock_portal import MockPortal
 
 from .conftest import Runner

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from agent.bundle import load_bundle
-from agent.result import RunStatus
 from agent.settings import Settings
-from agent.state.ledger import Ledger, Status, bundle_key_for
+from agent.state.ledger import Ledger, bundle_key_for
+from agent.status import LedgerStatus, RunStatus
 from fixtures.mock_portal import MockPortal
 
 from .conftest import Runner
@@ -99,7 +99,7 @@ def test_killed_run_resumes_the_same_draft(
 
     kill_after(checkpoint, reached, directory, portal.url, tmp_path)
     entry = ledger_entry(settings, directory)
-    assert entry is not None and entry.status in (Status.RUNNING, Status.SAVED)
+    assert entry is not None and entry.status in (LedgerStatus.RUNNING, LedgerStatus.SAVED)
     if checkpoint == "creating":
         draft_ids = _unnamed_drafts(portal, bundle.account)
     else:
@@ -114,7 +114,7 @@ def test_killed_run_resumes_the_same_draft(
     assert (filing["status"], filing["step"]) == ("草稿", 4)
     assert filing_problems(bundle, filing) == []
     entry = ledger_entry(settings, directory)
-    assert entry is not None and (entry.status, entry.checkpoint) == (Status.READY, "confirm")
+    assert entry is not None and (entry.status, entry.checkpoint) == (LedgerStatus.READY, "confirm")
     assert portal.state()["counters"]["by_route"]["POST /api/filing/create"] == 1
 
 

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 from agent.bundle import load_bundle
 from agent.cli.app import app
 from agent.exit_codes import ExitCode
-from agent.result import RunStatus
 from agent.settings import Settings
-from agent.state.ledger import Ledger, Status, bundle_key_for
+from agent.state.ledger import Ledger, bundle_key_for
+from agent.status import LedgerStatus, RunStatus
 from fixtures.mock_portal import MockPortal
 
 from .conftest import Runner
@@ -39,7 +39,7 @@ def test_submit_without_the_truthfulness_flag_is_refused(
     filing = the_one_filing(portal, bundle)
     assert (filing["status"], filing["commitment"]) == ("草稿", False)
     entry = ledger_entry(settings, directory)
-    assert entry is not None and entry.status not in (Status.SUBMITTING, Status.SUBMITTED)
+    assert entry is not None and entry.status not in (LedgerStatus.SUBMITTING, LedgerStatus.SUBMITTED)
 
 
 def test_cli_refuses_submit_without_confirm_truthful_before_opening_the_portal(
@@ -73,7 +73,7 @@ def test_submit_once_then_already_submitted_even_without_the_ledger(
     assert filing_problems(bundle, filing) == []
     assert portal.state()["counters"]["submits"] == 1
     entry = ledger_entry(settings, directory)
-    assert entry is not None and entry.status is Status.SUBMITTED
+    assert entry is not None and entry.status is LedgerStatus.SUBMITTED
 
     again = run(directory, submit=True, confirm_truthful=True)
 
@@ -89,7 +89,7 @@ def test_submit_once_then_already_submitted_even_without_the_ledger(
     counters = portal.state()["counters"]
     assert (counters["submits"], counters["by_route"][SUBMIT]) == (1, 1)
     entry = ledger_entry(wiped, directory)
-    assert entry is not None and entry.status is Status.ALREADY_SUBMITTED
+    assert entry is not None and entry.status is LedgerStatus.ALREADY_SUBMITTED
     the_one_filing(portal, bundle)
 
 
@@ -102,7 +102,7 @@ def test_a_failed_submit_is_reported_not_repeated(
 
     def at_confirmation() -> bool:
         entry = ledger.get(key)
-        return entry is not None and entry.status is Status.READY
+        return entry is not None and entry.status is LedgerStatus.READY
 
     # Every write fails from the confirmation page on: 提交 is the only write left.
     with When(at_confirmation, lambda: portal.set_faults(fail_rate=1.0)) as failing:
@@ -116,7 +116,7 @@ def test_a_failed_submit_is_reported_not_repeated(
     assert counters["submits"] == 0
     assert the_one_filing(portal, bundle)["status"] == "草稿"
     entry = ledger_entry(settings, directory)
-    assert entry is not None and entry.status is Status.SUBMITTING  # sticky until the portal is read
+    assert entry is not None and entry.status is LedgerStatus.SUBMITTING  # sticky until the portal is read
 
     # The portal recovers: the next run reads its list first, finds the draft, and submits once.
     portal.set_faults(fail_rate=0.0)

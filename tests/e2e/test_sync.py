@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.state.ledger import Ledger, Status
+from agent.state.ledger import Ledger
+from agent.status import LedgerStatus
 from fixtures.mock_portal import DEMO_PASSWORD, MockPortal
 
 pytestmark = pytest.mark.e2e
@@ -36,7 +37,7 @@ def test_sync_reports_a_return_then_records_the_number(tmp_path: Path, portal: M
     ledger = Ledger(tmp_path / "state" / "ledger.sqlite3")
     key = str(tmp_path / "bundle")
     ledger.record_checkpoint(
-        key, "r", "submitted", Status.SUBMITTED, account="demo-provider", algorithm_name=SEEDED,
+        key, "r", "submitted", LedgerStatus.SUBMITTED, account="demo-provider", algorithm_name=SEEDED,
         content_hash="h",
     )  # fmt: skip
     portal.review("return", OPINION, account="demo-provider", name=SEEDED)
@@ -44,7 +45,7 @@ def test_sync_reports_a_return_then_records_the_number(tmp_path: Path, portal: M
     assert returned.returncode == 1, returned.stderr
     assert "已退回" in returned.stdout and OPINION in returned.stdout
     entry = ledger.get(key)
-    assert entry is not None and entry.status is Status.RETURNED and entry.opinion == OPINION
+    assert entry is not None and entry.status is LedgerStatus.RETURNED and entry.opinion == OPINION
     writes = [r for r in portal.requests() if r["method"] == "POST" and r["path"] != "/api/login"]
     assert writes == []
 

@@ -38,7 +38,7 @@ NATIVE_FORM = """
 def native_profile(tmp_path: Path) -> PortalProfile:
     override = tmp_path / "native.toml"
     override.write_text(
-        '[ui]\nform_item_label = "label"\nupload_list_item = "ul > li"\nupload_success = "ul > li"\n',
+        '[ui]\nform_item_label = "label"\nupload_success = "ul > li"\n',
         encoding="utf-8",
     )
     return load_profile(override)

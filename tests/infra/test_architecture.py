@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import grimp
@@ -55,6 +56,8 @@ def test_the_tree_keeps_its_contracts(tree_copy: Path) -> None:
         ("flows/pages/shell.py", "import agent.run.runner"),  # the portal layer reaching the run core
         ("agent/state/ledger.py", "from agent.batch import plan"),
         ("fixtures/mock_portal/store.py", "import agent.bundle"),  # the mock knowing the agent
+        ("agent/run/rehearsal.py", "from fixtures.mock_portal.store import Store"),  # the mock's insides
+        ("bench/portal.py", "import fixtures.mock_portal.seed"),
     ],
 )
 def test_an_upward_import_breaks_the_lint(tree_copy: Path, module: str, upward: str) -> None:
@@ -85,3 +88,14 @@ def test_no_import_cycles() -> None:
             if back is not None:
                 cycles.append(" -> ".join((importer, *back)))
     assert cycles == []
+
+
+def test_every_private_module_of_the_mock_is_forbidden_to_agent_and_bench() -> None:
+    # The public face of the mock: the runner (MockPortal and the test-route client), Faults, variants.
+    public = {"__init__", "runner", "faults", "variants"}
+    modules = {p.stem for p in (ROOT / "fixtures" / "mock_portal").glob("*.py")} - public
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    black_box = next(
+        c for c in contracts["contracts"] if c.get("source_modules") == ["agent", "flows", "bench"]
+    )
+    assert sorted(f"fixtures.mock_portal.{m}" for m in modules) == sorted(black_box["forbidden_modules"])

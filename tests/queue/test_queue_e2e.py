@@ -25,9 +25,10 @@ import pytest
 
 from agent.bundle import load_bundle
 from agent.run.rehearsal import provision
-from agent.state.ledger import Status, bundle_key_for
+from agent.state.ledger import bundle_key_for
 from agent.state.pg_ledger import PostgresLedger
 from agent.state.pg_sessions import KEY_VARIABLE, new_key
+from agent.status import LedgerStatus
 from bench.bundles import PROVIDER, SUPPORTER, read_bundle, variant
 from fixtures.mock_portal import DEMO_PASSWORD, MockPortal
 from tests.batch.e2e_helpers import CLI, child_env
@@ -225,7 +226,7 @@ def test_three_workers_twelve_bundles_four_accounts_one_killed_mid_filing(
     # Every bundle ready, one filing each, stored as the bundle says.
     ledger = PostgresLedger(pg_url)
     entries = {e.bundle_key: e for e in ledger.entries()}
-    assert {k: entries[k].status for k in bundles} == dict.fromkeys(bundles, Status.READY)
+    assert {k: entries[k].status for k in bundles} == dict.fromkeys(bundles, LedgerStatus.READY)
     for bundle in bundles.values():
         assert filing_problems(bundle, the_one_filing(portal, bundle)) == []
 

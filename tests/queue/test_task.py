@@ -11,8 +11,9 @@ from agent.exit_codes import ExitCode
 from agent.queue import app as queue_app
 from agent.queue.records import job_runs
 from agent.queue.sync import run_sync
-from agent.result import RunError, RunResult, RunStatus, Until
+from agent.result import RunError, RunResult, Until
 from agent.settings import load_settings
+from agent.status import RunStatus
 from bench.bundles import batch_bundles
 
 

@@ -8,10 +8,11 @@ import zlib
 from pathlib import Path
 
 from agent.batch.entry import BatchOptions, BatchReport
-from agent.batch.plan import BatchItem, Outcome
+from agent.batch.plan import BatchItem
 from agent.exit_codes import ExitCode
 from agent.result import FieldCheck, RunError
 from agent.run.evidence import EvidenceDir
+from agent.status import BatchOutcome
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "bundles"
 ID_NUMBER = "110101199003071234"
@@ -55,7 +56,7 @@ def finished_run(evidence_root: Path, screenshots: list[bytes]) -> BatchReport:
     (evidence.path / "result.json").write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
     item = BatchItem(
         bundle=str(FIXTURES / "provider-basic"),
-        outcome=Outcome.FAILED,
+        outcome=BatchOutcome.FAILED,
         account="demo-provider",
         algorithm="智绘写作生成合成算法",
         step_reached="confirm",

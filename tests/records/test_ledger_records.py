@@ -6,7 +6,8 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from agent.state.ledger import Ledger, Status
+from agent.state.ledger import Ledger
+from agent.status import LedgerStatus
 
 OLD_SCHEMA = """
 CREATE TABLE bundles (
@@ -36,7 +37,7 @@ def test_an_older_ledger_gains_the_new_columns_and_keeps_its_rows(tmp_path: Path
     )
     assert entry.entity_name == "某公司" and entry.role == "服务提供者"
     Ledger(path)  # opening again adds nothing twice
-    assert ledger.events()[-1].status is Status.READY
+    assert ledger.events()[-1].status is LedgerStatus.READY
 
 
 def test_submission_evidence_and_time_are_recorded(tmp_path: Path) -> None:

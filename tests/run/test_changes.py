@@ -7,14 +7,16 @@ from datetime import date
 
 from agent.run.changes import pending_changes
 from agent.state.deadlines import HolidayCalendar
-from agent.state.ledger import LedgerEntry, Status
+from agent.state.ledger import LedgerEntry
+from agent.status import LedgerStatus
 
 CALENDAR = HolidayCalendar(
     frozenset({date(2026, 10, d) for d in range(1, 8)}), frozenset(), frozenset({2026})
 )
 APPROVED = LedgerEntry(
     bundle_key="/b/a", content_hash="h0", account="acct", algorithm_name="甲算法", draft_ref=None,
-    checkpoint="submitted", status=Status.SUBMITTED, attempts=1, last_error=None, updated_at="t", run_id="r",
+    checkpoint="submitted", status=LedgerStatus.SUBMITTED, attempts=1, last_error=None, updated_at="t",
+    run_id="r",
     portal_status="已通过", filing_number="网信算备110108123456701260001号", approved_hash="h0",
 )  # fmt: skip
 

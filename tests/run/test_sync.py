@@ -6,7 +6,8 @@ from pathlib import Path
 
 from agent.profile import default_profile
 from agent.run.sync import SyncReport, apply_rows
-from agent.state.ledger import Ledger, Status
+from agent.state.ledger import Ledger
+from agent.status import LedgerStatus
 from flows.pages.review import PortalFiling
 
 GOOD = "网信算备110108123456701260001号"
@@ -16,7 +17,13 @@ def _ledger(tmp_path: Path) -> Ledger:
     ledger = Ledger(tmp_path / "ledger.sqlite3")
     for key, name in (("/b/one", "甲算法"), ("/b/two", "乙算法")):
         ledger.record_checkpoint(
-            key, "r", "submitted", Status.SUBMITTED, account="acct", algorithm_name=name, content_hash="h"
+            key,
+            "r",
+            "submitted",
+            LedgerStatus.SUBMITTED,
+            account="acct",
+            algorithm_name=name,
+            content_hash="h",
         )
     return ledger
 
@@ -36,7 +43,7 @@ def test_rows_are_recorded_and_a_returned_filing_is_reported(tmp_path: Path) -> 
     apply_rows("acct", rows, ledger, "s1", default_profile(), report)
     one, two = ledger.get("/b/one"), ledger.get("/b/two")
     assert one is not None and two is not None
-    assert one.status is Status.RETURNED and one.opinion == "请补充训练数据来源"
+    assert one.status is LedgerStatus.RETURNED and one.opinion == "请补充训练数据来源"
     assert two.filing_number == GOOD and two.portal_status == "已通过" and two.approved_hash == "h"
     assert [f.name for f in report.returned] == ["甲算法"]
     assert report.warnings == ["acct: 丁算法: listed on the portal, no bundle in the ledger"]

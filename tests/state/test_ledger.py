@@ -9,8 +9,9 @@ import pytest
 
 from agent.errors import AlreadySubmitted, AmbiguousSubmission
 from agent.exit_codes import ExitCode
-from agent.state.ledger import InvalidTransition, Ledger, SqlLedger, Status, bundle_key_for
+from agent.state.ledger import InvalidTransition, Ledger, SqlLedger, bundle_key_for
 from agent.state.pg_ledger import PostgresLedger
+from agent.status import LedgerStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,7 +61,7 @@ def test_checkpoints_fields_and_attempts(ledger: SqlLedger, tmp_path: Path) -> N
         key, run, "entity", "running", content_hash="h1", account="demo-provider", algorithm_name="智绘写作"
     )
     assert (entry.status, entry.checkpoint, entry.attempts, entry.run_id) == (
-        Status.RUNNING,
+        LedgerStatus.RUNNING,
         "entity",
         1,
         run,
@@ -69,7 +70,7 @@ def test_checkpoints_fields_and_attempts(ledger: SqlLedger, tmp_path: Path) -> N
     assert entry.content_hash == "h1" and entry.draft_ref == "智绘写作" and entry.attempts == 1
     entry = ledger.mark(key, run, "failed", error="timeout on step2")
     assert (
-        entry.status is Status.FAILED
+        entry.status is LedgerStatus.FAILED
         and entry.checkpoint == "step1"
         and entry.last_error == "timeout on step2"
     )
@@ -79,7 +80,7 @@ def test_checkpoints_fields_and_attempts(ledger: SqlLedger, tmp_path: Path) -> N
     assert [e.bundle_key for e in ledger.find_by_algorithm("demo-provider", "智绘写作")] == [key]
     assert ledger.find_by_algorithm("demo-supporter", "智绘写作") == []
     statuses = [e.status for e in ledger.events(key)]
-    assert statuses == [Status.RUNNING, Status.SAVED, Status.FAILED, Status.RUNNING]
+    assert statuses == [LedgerStatus.RUNNING, LedgerStatus.SAVED, LedgerStatus.FAILED, LedgerStatus.RUNNING]
     ledger.record_checkpoint("other", run2, "step1", "running")
     assert len(ledger.events()) == 5 and ledger.events(key)[-1].run_id == run2
 
@@ -106,7 +107,7 @@ def test_submission_guard_is_compare_and_set_and_sticky(ledger: SqlLedger) -> No
         ledger.mark_submitting("k", run)  # not ready
     ready(ledger, "k", run)
     entry = ledger.mark_submitting("k", run)
-    assert (entry.status, entry.checkpoint) == (Status.SUBMITTING, "confirm")
+    assert (entry.status, entry.checkpoint) == (LedgerStatus.SUBMITTING, "confirm")
 
     with pytest.raises(AmbiguousSubmission) as info:
         ledger.mark_submitting("k", run)
@@ -115,11 +116,11 @@ def test_submission_guard_is_compare_and_set_and_sticky(ledger: SqlLedger) -> No
     # A crash handler or a later run cannot move it back to a state that would submit again.
     for status in ("failed", "running", "ready", "needs_person", "saved", "pending"):
         entry = ledger.mark("k", run, status, error=f"tried {status}")
-        assert entry.status is Status.SUBMITTING and entry.last_error == f"tried {status}"
+        assert entry.status is LedgerStatus.SUBMITTING and entry.last_error == f"tried {status}"
     assert ledger.record_checkpoint("k", run, "step1", "running").checkpoint == "confirm"
 
-    assert ledger.mark("k", run, "submitted").status is Status.SUBMITTED
-    assert ledger.record_checkpoint("k", run, "step1", "ready").status is Status.SUBMITTED
+    assert ledger.mark("k", run, "submitted").status is LedgerStatus.SUBMITTED
+    assert ledger.record_checkpoint("k", run, "step1", "ready").status is LedgerStatus.SUBMITTED
     with pytest.raises(AlreadySubmitted):
         ledger.mark_submitting("k", run)
 
@@ -131,13 +132,13 @@ def test_release_after_a_person_checked(ledger: SqlLedger) -> None:
         ledger.release("k", run, "nothing to release")
     ledger.mark_submitting("k", run)
     entry = ledger.release("k", run, "checked 草稿箱: still a draft")
-    assert entry.status is Status.READY and entry.last_error == "checked 草稿箱: still a draft"
-    assert ledger.mark_submitting("k", run).status is Status.SUBMITTING
+    assert entry.status is LedgerStatus.READY and entry.last_error == "checked 草稿箱: still a draft"
+    assert ledger.mark_submitting("k", run).status is LedgerStatus.SUBMITTING
 
 
 def test_already_submitted_is_terminal(ledger: SqlLedger) -> None:
     ledger.record_checkpoint("k", None, "step1", "already_submitted")
-    assert ledger.mark("k", None, "running").status is Status.ALREADY_SUBMITTED
+    assert ledger.mark("k", None, "running").status is LedgerStatus.ALREADY_SUBMITTED
     with pytest.raises(AlreadySubmitted):
         ledger.mark_submitting("k", None)
 

@@ -9,7 +9,8 @@ import pytest
 
 from agent.state.deadlines import HolidayCalendar, add_working_days, change_deadline, load_calendar
 from agent.state.filing_number import check_filing_number, parse_filing_number
-from agent.state.ledger import Ledger, Status
+from agent.state.ledger import Ledger
+from agent.status import LedgerStatus
 
 
 def test_a_published_number_is_read_into_its_parts() -> None:
@@ -89,14 +90,20 @@ def test_the_shipped_calendar_has_the_state_council_dates() -> None:
 def test_sync_records_portal_state_with_history(tmp_path: Path) -> None:
     ledger = Ledger(tmp_path / "ledger.sqlite3")
     key = "/bundles/a"
-    ledger.record_checkpoint(key, "r1", "submitted", Status.SUBMITTED, content_hash="h1", account="acct")
+    ledger.record_checkpoint(
+        key, "r1", "submitted", LedgerStatus.SUBMITTED, content_hash="h1", account="acct"
+    )
     changed = ledger.record_portal(key, "s1", portal_status="待审核", submitted_at="2026-03-02 10:00:00")
     assert changed
     assert not ledger.record_portal(key, "s2", portal_status="待审核", submitted_at="2026-03-02 10:00:00")
     ledger.record_portal(key, "s3", portal_status="已退回", opinion="请补充", returned=True)
     entry = ledger.get(key)
     assert entry is not None
-    assert entry.status is Status.RETURNED and entry.opinion == "请补充" and entry.portal_status == "已退回"
+    assert (
+        entry.status is LedgerStatus.RETURNED
+        and entry.opinion == "请补充"
+        and entry.portal_status == "已退回"
+    )
     number = "网信算备110108123456701260001号"
     ledger.record_portal(key, "s4", portal_status="已通过", filing_number=number, approved=True)
     entry = ledger.get(key)
