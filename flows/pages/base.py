@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Locator, Page, Response
+from playwright.sync_api import Locator, Page, Request, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from agent.errors import PageRefused, PortalRejected, SessionExpired, TransientPortalError
@@ -49,18 +49,22 @@ class PortalPage:
         where = scope if scope is not None else self.page
         return by_role(where, "button", self.profile.text(key))
 
-    def _answers(self, route_key: str) -> Callable[[Response], bool]:
-        """The answer to the request a click on ``route_key``'s action sends, by its route alone.
+    def _on_route(self, route_key: str) -> Callable[[Request], bool]:
+        """Whether a request is the one a click on ``route_key``'s action sends, by its route alone.
 
-        Other writes answered meanwhile (an upload, another tab's save) are not this click's answer.
+        Other writes meanwhile (an upload, another tab's save) are not this click's.
         """
         route = self.profile.site[f"route_{route_key}"]
 
-        def match(response: Response) -> bool:
-            request = response.request
-            return request.method == "POST" and urlsplit(response.url).path.endswith(route)
+        def match(request: Request) -> bool:
+            return request.method == "POST" and urlsplit(request.url).path.endswith(route)
 
         return match
+
+    def _answers(self, route_key: str) -> Callable[[Response], bool]:
+        """The answer to the request a click on ``route_key``'s action sends."""
+        on_route = self._on_route(route_key)
+        return lambda response: on_route(response.request)
 
     def refusals(self) -> Locator:
         """What the page shows when it refuses a click itself: field errors and error messages."""
@@ -81,12 +85,26 @@ class PortalPage:
         timeout = self.ctx.navigation_timeout_ms
         refused = self.refusals()
         seen = set(refused.all_inner_texts())
+        # A click the page refuses sends nothing. Once its request is sent, a message the page shows is
+        # its report of the answer, and may be drawn before Playwright hands over the answer itself.
+        on_route = self._on_route(route_key)
+        sent: list[Request] = []
+
+        def note(request: Request) -> None:
+            if on_route(request):
+                sent.append(request)
+
+        self.page.on("request", note)
         try:
             with self.page.expect_response(self._answers(route_key), timeout=timeout) as info:
                 action()
-                self._answer_or_refusal(info.is_done, refused, seen, what, timeout, confirm)
+                self._answer_or_refusal(
+                    info.is_done, refused, seen, what, timeout, confirm, sent=lambda: bool(sent)
+                )
         except PlaywrightTimeout as exc:
             raise TransientPortalError(f"{what}: the portal did not answer in time") from exc
+        finally:
+            self.page.remove_listener("request", note)
         return self._envelope(info.value, what)
 
     def _answer_or_refusal(
@@ -97,12 +115,14 @@ class PortalPage:
         what: str,
         timeout_ms: float,
         confirm: bool = False,
+        *,
+        sent: Callable[[], bool] = lambda: False,
     ) -> None:
         box = self.page.locator(self.profile.selector("message_box_confirm")).filter(visible=True)
         deadline = time.monotonic() + timeout_ms / 1000
         while not answered() and time.monotonic() < deadline:
             messages = [m.strip() for m in refused.all_inner_texts() if m.strip() and m not in seen]
-            if messages:
+            if messages and not sent():
                 raise PageRefused(f"{what}: {'; '.join(messages)}", messages)
             if confirm and box.count() == 1:
                 box.click()
