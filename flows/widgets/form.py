@@ -88,6 +88,14 @@ class Form:
         item, driver = self._locate(spec.label, scope)
         return driver.read(self._control(item, spec))
 
+    def read_and_compare(self, spec: FieldSpec, scope: Locator | None = None) -> Filled:
+        """Read what the page shows in the field and compare it with ``spec``'s value, filling nothing."""
+        item, driver = self._locate(spec.label, scope)
+        control = self._control(item, spec)
+        expected = values.screen_value(spec.value, driver.kind, self.profile)
+        actual = driver.read(control)
+        return Filled(driver.kind, expected, actual, driver.compare(control, expected, actual))
+
     def fill_and_read(self, spec: FieldSpec, scope: Locator | None = None) -> Filled:
         """Fill the field, then read back what the page now shows in it (one lookup of the field)."""
         item, driver = self._locate(spec.label, scope)
