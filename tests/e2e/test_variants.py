@@ -22,9 +22,10 @@ from playwright.sync_api import Browser
 
 from agent import errors
 from agent.bundle import Bundle, load_bundle
-from agent.result import RunResult, RunStatus
+from agent.result import RunResult
 from agent.run.runner import RunOptions, run_bundle
 from agent.settings import Settings
+from agent.status import RunStatus
 from fixtures.mock_portal import VARIANTS, MockPortal
 from flows.pages import wizard
 
