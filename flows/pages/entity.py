@@ -33,10 +33,12 @@ class EntityPage(PortalPage):
         The status is read, not the page's layout: a portal may keep 主体信息 an editable form after
         filing, with a status line above it.
         """
-        filed = self._status("status_pending").or_(self._status("status_approved"))
-        not_filed = self._status("entity_not_filed")
+        filed, not_filed = self._filed(), self._status("entity_not_filed")
         expect(filed.or_(not_filed).first).to_be_visible(timeout=self.ctx.navigation_timeout_ms)
         return filed.count() > 0
+
+    def _filed(self) -> Locator:
+        return self._status("status_pending").or_(self._status("status_approved"))
 
     def _scope(self, section_key: str, label: str) -> Locator:
         return section_scope(
@@ -57,9 +59,12 @@ class EntityPage(PortalPage):
 
     def submit(self) -> None:
         self.call_portal(lambda: self.button("entity_submit").click(), "submit 主体信息", "entity_submit")
-        # Done only when the page shows the entity filed.
-        if not self.is_filed():
-            raise TransientPortalError("submit 主体信息: the page does not show 主体信息 as filed")
+        # Done only when the page shows the entity filed. Right after the answer the page may still show
+        # 未填报 until it reloads the status: wait for the filed status, not for any status.
+        try:
+            expect(self._filed().first).to_be_visible(timeout=self.ctx.navigation_timeout_ms)
+        except AssertionError:
+            raise TransientPortalError("submit 主体信息: the page does not show 主体信息 as filed") from None
 
     def ensure_submitted(self) -> None:
         """Submit unless the page already shows it filed: safe to repeat after an unclear answer."""

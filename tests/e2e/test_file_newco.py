@@ -64,3 +64,19 @@ def test_newco_bundle_files_entity_products_and_filing(
     secrets = [DEMO_PASSWORD, *personal, *session_cookies(settings, bundle.account)]
     steps = ["entity", "step1", "step2", "step3", "confirm"]
     assert evidence_problems(Path(result.evidence_dir), steps, secrets) == []
+
+
+def test_entity_submit_waits_for_the_filed_status_not_the_one_still_shown(
+    portal: MockPortal, run: Runner, bundle_copy: Callable[[str], Path], settings: Settings
+) -> None:
+    # With slow answers the page still shows 未填报 for a moment after 提交 is answered. No retries: a
+    # run that read that stale status as "not filed" fails instead of recovering by chance.
+    once = settings.model_copy(update={"retry": settings.retry.model_copy(update={"attempts": 1})})
+    portal.set_faults(latency_ms=400)
+    directory = bundle_copy("newco")
+
+    result = run(directory, use=once)
+
+    assert result.status is RunStatus.READY, result.errors
+    assert account_state(portal, load_bundle(directory).account)["entity"]["status"] == "待审核"
+    assert portal.state()["counters"]["entity_submits"] == 1
