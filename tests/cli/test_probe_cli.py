@@ -213,3 +213,22 @@ def test_the_report_says_whether_starting_a_filing_left_a_draft(record: NewFilin
     for line in says:
         assert line in text
     assert json.loads(json.dumps(report.to_json()))["new_filing"]["draft_created"] == record.draft_created
+
+
+def test_open_wizard_is_passed_on_and_a_created_draft_exits_0_with_a_warning(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[bool] = []
+
+    def fake_probe(settings: object, account: str, *, open_wizard: bool = False) -> ProbeReport:
+        asked.append(open_wizard)
+        record = NewFiling(["POST http://127.0.0.1:9/api/filing/create"], 0, 1, ["算法名称 -"])
+        return ProbeReport(account=account, portal_url="http://127.0.0.1:9/", new_filing=record)
+
+    monkeypatch.setattr(probe, "run_probe", fake_probe)
+    config = write_config(tmp_path, "http://127.0.0.1:9/")
+    assert invoke(app, ["probe", "--config", str(config)]).exit_code == 0
+    result = invoke(app, ["probe", "--config", str(config), "--open-wizard"])
+    assert asked == [False, True]
+    assert result.exit_code == 0, result.output  # the operator allowed it: reported, not a failure
+    assert "DRAFT CREATED: the draft list held 0, now 1" in result.stdout
