@@ -141,7 +141,7 @@ def test_json_shape_with_a_draft_open_in_the_wizard(
 ) -> None:
     put_draft(portal, "demo-supporter", step=3, role=SUPPORTER)
     config = write_config(
-        tmp_path, portal.url, "demo-supporter", profile='[steps]\ntechnical_service = "填写技术服务"\n'
+        tmp_path, portal.url, "demo-supporter", profile='[steps]\ntechnical_service = "填写技术服务信息"\n'
     )
     before = writes(portal)
     result = invoke(app, ["probe", "--config", str(config), "--json"])
@@ -156,7 +156,7 @@ def test_json_shape_with_a_draft_open_in_the_wizard(
     assert doc["browser_version"]
     assert doc["pages"][-4:] == ["wizard", "wizard_supporter", "wizard_step3_supporter", "products"]
     assert doc["missing"] == [
-        {"page": "wizard_supporter", "key": "steps.technical_service", "text": "填写技术服务"},
+        {"page": "wizard_supporter", "key": "steps.technical_service", "text": "填写技术服务信息"},
     ]
     assert doc["unreached"] == [] and doc["writes"] == [] and doc["new_filing"] is None
     assert [u["page"] for u in doc["not_checked"]] == [
