@@ -40,7 +40,10 @@ def human(report: ProbeReport) -> str:
         lines.append("")
         lines += [f"{_pad(p, widths[0])}  {_pad(k, widths[1])}  {t}".rstrip() for p, k, t in rows]
     lines += [f"not reached: {u.page}: {u.reason}" for u in report.unreached]
-    lines += [f"not checked: {u.page}: {u.reason}" for u in report.not_checked]
+    by_reason: dict[str, list[str]] = {}
+    for u in report.not_checked:
+        by_reason.setdefault(u.reason, []).append(u.page)
+    lines += [f"not checked: {', '.join(pages)}: {reason}" for reason, pages in by_reason.items()]
     lines += _new_filing(report)
     lines += [f"WRITE observed: {w}" for w in report.writes]
     if report.ok and not report.not_checked:

@@ -107,8 +107,10 @@ def test_everything_found_and_nothing_written(app: typer.Typer, portal: MockPort
     # No draft to open and no --open-wizard: the wizard's pages are listed as not checked, not as found.
     assert "every text looked for was found; 8 pages not checked" in result.stdout
     assert (
-        "not checked: wizard_step2: no draft in 草稿箱 to open with 继续填报; --open-wizard" in result.stdout
-    )
+        "not checked: wizard, wizard_provider, wizard_supporter, wizard_step1, wizard_step2, "
+        "wizard_step3_provider, wizard_step3_supporter, wizard_step4: "
+        "no draft in 草稿箱 to open with 继续填报; --open-wizard starts one with 新增备案 without saving it"
+    ) in result.stdout
     assert "new filing" not in result.stdout
     assert (
         "pages checked: home, header, header_menu, entity, filings, filings_listed, drafts, products"
