@@ -40,9 +40,17 @@ def human(report: ProbeReport) -> str:
         lines.append("")
         lines += [f"{_pad(p, widths[0])}  {_pad(k, widths[1])}  {t}".rstrip() for p, k, t in rows]
     lines += [f"not reached: {u.page}: {u.reason}" for u in report.unreached]
+    by_reason: dict[str, list[str]] = {}
+    for u in report.not_checked:
+        by_reason.setdefault(u.reason, []).append(u.page)
+    lines += [f"not checked: {', '.join(pages)}: {reason}" for reason, pages in by_reason.items()]
+    lines += _new_filing(report)
     lines += [f"WRITE observed: {w}" for w in report.writes]
-    if report.ok:
+    if report.ok and not report.not_checked:
         lines.append("every profile text was found")
+    elif report.ok:
+        count = len(report.not_checked)
+        lines.append(f"every text looked for was found; {count} page{'s' if count != 1 else ''} not checked")
     else:
         count = len(report.missing)
         lines.append(
@@ -51,12 +59,41 @@ def human(report: ProbeReport) -> str:
     return "\n".join(lines)
 
 
+def _new_filing(report: ProbeReport) -> list[str]:
+    record = report.new_filing
+    if record is None:
+        return []
+    sent = f" (it sent {', '.join(record.requests)})" if record.requests else " (it sent no write)"
+    lines = [f"new filing started to look at the wizard, never saved{sent}"]
+    if record.draft_created is None:
+        lines.append(
+            "  DRAFT UNKNOWN: the draft list could not be read afterwards; look in it for an empty draft"
+        )
+    elif record.draft_created:
+        lines.append(
+            f"  DRAFT CREATED: the draft list held {record.drafts_before}, now {record.drafts_after}; "
+            "delete the new draft if it is not wanted:"
+        )
+        lines += [f"    {row}" for row in record.new_drafts]
+    else:
+        lines.append(f"  no draft created: the draft list holds {record.drafts_after}, as before")
+    return lines
+
+
 def probe(
     portal_url: PortalUrlOption = None,
     account: Annotated[
         str | None,
         typer.Option("--account", help="The configured account to look as (default: the only one)."),
     ] = None,
+    open_wizard: Annotated[
+        bool,
+        typer.Option(
+            "--open-wizard",
+            help="With no draft to open, click 新增备案 to look at the wizard. Nothing is saved, but some "
+            "portals create an empty draft on that click: the report says whether one was created.",
+        ),
+    ] = False,
     config: ConfigOption = None,
     as_json: JsonOption = False,
     verbose: VerboseOption = 0,
@@ -64,9 +101,11 @@ def probe(
 ) -> None:
     """Visit every page without writing anything and list each profile text not found on screen.
 
-    Logs in with the account's saved session, or its password if it may log in by itself. 新增备案 and
-    the wizard's 上一步 / 下一步 / 保存至草稿箱 are looked at, never clicked. Exit codes: 0 every text
-    found, 1 some missing, 2 usage or profile error, 3 login required, 4 portal unreachable.
+    Logs in with the account's saved session, or its password if it may log in by itself. The wizard is
+    looked at through each draft in 草稿箱 (继续填报); its 上一步 / 下一步 / 保存至草稿箱 are never
+    clicked, so steps no draft is at are listed as not checked. 新增备案 is clicked only with
+    --open-wizard and no draft to open. Exit codes: 0 every text looked for found, 1 some missing or a
+    page not reached, 2 usage or profile error, 3 login required, 4 portal unreachable.
     """
     try:
         settings = load_settings(config, portal={"base_url": portal_url} if portal_url else None)
@@ -77,7 +116,7 @@ def probe(
     live = setup_output(settings, verbose=verbose, quiet=quiet, as_json=as_json)
     header = f"probe of {settings.portal.base_url} as {name}"
     with live_progress(live, header, stage_titles(settings.profile(), provider=True)), failures_exit():
-        report = run_probe(settings, name)
+        report = run_probe(settings, name, open_wizard=open_wizard)
     typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2) if as_json else human(report))
     raise typer.Exit(int(report.exit_code))
 

@@ -1,7 +1,8 @@
 """Looking at a page without touching it: which of the expected texts a person would see on it.
 
 Used by ``beian-agent probe``. Nothing here clicks anything that writes; the only clicks are opening
-and closing the header's dropdown and the step's collapsible sections.
+and closing the header's dropdown and the step's collapsible sections, and choosing a role on step 1
+of the wizard (a choice on the form, never saved).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from playwright.sync_api import Error as PlaywrightError
 from flows.pages.base import PortalPage
 from flows.pages.tables import list_rows
 from flows.widgets import by_role
-from flows.widgets.locate import contains_text
+from flows.widgets.locate import contains_text, exact_text, form_item
 
 __all__ = ["Expected", "ProbePage"]
 
@@ -102,21 +103,48 @@ class ProbePage(PortalPage):
         items = self.page.locator(self.profile.selector("form_item"))
         return items.locator("input, textarea").filter(visible=True).count() > 0
 
-    def has_rows(self) -> bool:
-        return self.page.locator(self.profile.selector("table_row")).filter(visible=True).count() > 0
-
     def has_table(self) -> bool:
         return self.page.locator(self.profile.selector("table")).filter(visible=True).count() > 0
 
-    def first_row(self) -> dict[str, str]:
-        """The first body row of the visible list, as {column heading: cell text}."""
-        table = self.page.locator(self.profile.selector("table")).filter(visible=True).first
-        rows = [row for row in list_rows(table) if row]
-        return rows[0] if rows else {}
+    def _list(self) -> Locator:
+        """The visible list keyed by algorithm name, once its rows (or its empty text) are drawn.
 
-    def first_row_button(self, key: str) -> Locator:
-        row = self.page.locator(self.profile.selector("table_row")).filter(visible=True).first
+        Headings come first and rows when the list call answers, under a loading mask meanwhile: read
+        too early, a list with drafts reads as empty.
+        """
+        heading = self.page.get_by_text(exact_text(self.profile.column("algorithm_name")))
+        table = self.page.locator(self.profile.selector("table")).filter(visible=True).filter(has=heading)
+        timeout = self.ctx.navigation_timeout_ms
+        expect(table.first).to_be_visible(timeout=timeout)
+        table = table.first
+        mask = table.locator(self.profile.selector("loading_mask")).filter(visible=True)
+        expect(mask).to_have_count(0, timeout=timeout)
+        drawn = table.locator(self.profile.selector("table_row")).or_(
+            table.locator(self.profile.selector("table_empty"))
+        )
+        expect(drawn.first).to_be_visible(timeout=timeout)
+        expect(mask).to_have_count(0, timeout=timeout)
+        return table
+
+    def rows(self) -> list[dict[str, str]]:
+        """The body rows of the visible list, as {column heading: cell text}, after they have loaded."""
+        return [row for row in list_rows(self._list()) if row]
+
+    def row_button(self, index: int, key: str) -> Locator:
+        """The button ``key`` of the list's row at ``index`` (from 0, as ``rows`` reads them)."""
+        row = self._list().locator(self.profile.selector("table_row")).nth(index)
         return by_role(row, "button", self.profile.text(key))
+
+    def choose_role(self, role: str) -> bool:
+        """Pick ``role`` in step 1's 角色 choice, as a person does before saving; False if not there."""
+        item = form_item(self.page, self.profile.label("角色"), self.profile)
+        choice = by_role(item, "radio", role).filter(visible=True)
+        if choice.count() == 0:
+            choice = item.get_by_text(exact_text(role)).filter(visible=True)
+        if choice.count() == 0:
+            return False
+        choice.first.click()
+        return True
 
     def current_step(self) -> int:
         """The position (from 1) of the stepper's current step, by the stepper's structure; 0 if none."""

@@ -7,8 +7,9 @@ import pytest
 import typer
 
 from agent.cli import probe
+from agent.cli.probe import human
 from agent.profile import ProfileError, default_profile, load_profile
-from agent.run.probe import PAGES, check_profile, expected_for
+from agent.run.probe import PAGES, NewFiling, ProbeReport, check_profile, expected_for
 from fixtures.mock_portal import MockPortal
 
 from .portal_config import closed_url, invoke, put_draft, write_config, writes
@@ -103,9 +104,17 @@ def test_everything_found_and_nothing_written(app: typer.Typer, portal: MockPort
     assert result.exit_code == 0, result.output
     assert writes(portal) == before
     assert portal.state()["counters"]["by_route"]["POST /api/login"] == 1
-    assert "every profile text was found" in result.stdout
+    # No draft to open and no --open-wizard: the wizard's pages are listed as not checked, not as found.
+    assert "every text looked for was found; 8 pages not checked" in result.stdout
     assert (
-        "pages checked: home, header, header_menu, entity, filings, filings_listed, drafts," in result.stdout
+        "not checked: wizard, wizard_provider, wizard_supporter, wizard_step1, wizard_step2, "
+        "wizard_step3_provider, wizard_step3_supporter, wizard_step4: "
+        "no draft in 草稿箱 to open with 继续填报; --open-wizard starts one with 新增备案 without saving it"
+    ) in result.stdout
+    assert "new filing" not in result.stdout
+    assert (
+        "pages checked: home, header, header_menu, entity, filings, filings_listed, drafts, products"
+        in result.stdout
     )
     # The password login saved a session: the next probe needs no login.
     second = invoke(app, ["probe", "--config", str(config), "--json"])
@@ -133,16 +142,15 @@ def test_json_shape_with_a_draft_open_in_the_wizard(
     app: typer.Typer, portal: MockPortal, tmp_path: Path
 ) -> None:
     put_draft(portal, "demo-supporter", step=3, role=SUPPORTER)
-    # A text the page does not hold even inside a longer text (probe finds texts within longer ones).
     config = write_config(
-        tmp_path, portal.url, "demo-supporter", profile='[steps]\ntechnical_service = "技术服务填报"\n'
+        tmp_path, portal.url, "demo-supporter", profile='[steps]\ntechnical_service = "填写技术服务信息"\n'
     )
     before = writes(portal)
     result = invoke(app, ["probe", "--config", str(config), "--json"])
     assert result.exit_code == 1, result.output
     doc = json.loads(result.stdout)
     assert set(doc) == {"ok", "account", "portal_url", "browser_version", "pages", "checked"} | {
-        "missing", "unreached", "writes",
+        "missing", "unreached", "not_checked", "writes", "new_filing",
     }  # fmt: skip
     assert doc["ok"] is False
     assert doc["account"] == "demo-supporter"
@@ -150,9 +158,12 @@ def test_json_shape_with_a_draft_open_in_the_wizard(
     assert doc["browser_version"]
     assert doc["pages"][-4:] == ["wizard", "wizard_supporter", "wizard_step3_supporter", "products"]
     assert doc["missing"] == [
-        {"page": "wizard_supporter", "key": "steps.technical_service", "text": "技术服务填报"},
+        {"page": "wizard_supporter", "key": "steps.technical_service", "text": "填写技术服务信息"},
     ]
-    assert doc["unreached"] == [] and doc["writes"] == []
+    assert doc["unreached"] == [] and doc["writes"] == [] and doc["new_filing"] is None
+    assert [u["page"] for u in doc["not_checked"]] == [
+        "wizard_provider", "wizard_step1", "wizard_step2", "wizard_step3_provider", "wizard_step4",
+    ]  # fmt: skip
     assert writes(portal) == before  # 继续填报 opened the draft; 上一步/下一步/保存至草稿箱 were not clicked
 
 
@@ -184,3 +195,42 @@ def test_unreachable_portal_exits_4(app: typer.Typer, tmp_path: Path) -> None:
     result = invoke(app, ["probe", "--config", str(config), "--portal-url", closed_url()])
     assert result.exit_code == 4, result.output
     assert "did not answer" in result.output
+
+
+# -- the report ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("record", "says"),
+    [
+        (
+            NewFiling(["POST http://portal/api/filing/create"], 0, 1, ["算法名称 -, 角色 -"]),
+            ["DRAFT CREATED: the draft list held 0, now 1", "    算法名称 -, 角色 -", "it sent POST"],
+        ),
+        (NewFiling([], 2, 2, []), ["no draft created: the draft list holds 2, as before", "sent no write"]),
+        (NewFiling([], 0, None, []), ["DRAFT UNKNOWN"]),
+    ],
+)
+def test_the_report_says_whether_starting_a_filing_left_a_draft(record: NewFiling, says: list[str]) -> None:
+    report = ProbeReport(account="demo-provider", portal_url="http://portal/", new_filing=record)
+    text = human(report)
+    for line in says:
+        assert line in text
+    assert json.loads(json.dumps(report.to_json()))["new_filing"]["draft_created"] == record.draft_created
+
+
+def test_open_wizard_is_passed_on_and_a_created_draft_exits_0_with_a_warning(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[bool] = []
+
+    def fake_probe(settings: object, account: str, *, open_wizard: bool = False) -> ProbeReport:
+        asked.append(open_wizard)
+        record = NewFiling(["POST http://127.0.0.1:9/api/filing/create"], 0, 1, ["算法名称 -"])
+        return ProbeReport(account=account, portal_url="http://127.0.0.1:9/", new_filing=record)
+
+    monkeypatch.setattr(probe, "run_probe", fake_probe)
+    config = write_config(tmp_path, "http://127.0.0.1:9/")
+    assert invoke(app, ["probe", "--config", str(config)]).exit_code == 0
+    result = invoke(app, ["probe", "--config", str(config), "--open-wizard"])
+    assert asked == [False, True]
+    assert result.exit_code == 0, result.output  # the operator allowed it: reported, not a failure
+    assert "DRAFT CREATED: the draft list held 0, now 1" in result.stdout
