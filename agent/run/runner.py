@@ -52,6 +52,12 @@ __all__ = ["RunOptions", "run_bundle"]
 
 _log = structlog.get_logger(__name__)
 _SESSION_RETRIES = 3
+# The ledger knows the filing as submitted; what the portal did with it since, only ``sync`` reads.
+_CHANGED_SINCE = (
+    "the bundle changed since it was submitted: if the portal returned the filing (已退回), run "
+    "`beian-agent sync` and then submit again; if it was approved, file the change with "
+    "`beian-agent change`"
+)
 
 
 def run_bundle(
@@ -89,6 +95,8 @@ def run_bundle(
     if entry is not None and entry.status in (Status.SUBMITTED, Status.ALREADY_SUBMITTED):
         result.status, result.exit_code = RunStatus.ALREADY_SUBMITTED, ExitCode.OK
         result.step_reached = entry.checkpoint or "submitted"
+        if plan.kind == NEW_FILING.kind and entry.content_hash not in (None, bundle.content_hash()):
+            result.warnings.append(RunError(_CHANGED_SINCE))
         return _finish(result, started)
     evidence = EvidenceDir.create(settings.paths.evidence_dir, bundle.directory.name)
     result.evidence_dir = str(evidence.path)

@@ -1,0 +1,39 @@
+"""A bundle the ledger holds as submitted is not taken to the portal again; when it changed since, the
+result says what to run instead (``sync`` for a returned filing, ``change`` for an approved one)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from agent.bundle import load_bundle
+from agent.result import RunStatus
+from agent.run.runner import RunOptions, run_bundle
+from agent.state.ledger import Ledger, Status, bundle_key_for
+from tests.e2e.helpers import make_settings
+
+SUPPORTER = Path(__file__).resolve().parents[2] / "fixtures" / "bundles" / "supporter-basic"
+
+
+def _submitted(tmp_path: Path, content_hash: str) -> Path:
+    directory = tmp_path / "supporter-basic"
+    shutil.copytree(SUPPORTER, directory)
+    settings = make_settings("http://127.0.0.1:9/", tmp_path)  # nothing listens: no browser may start
+    Ledger(settings.ledger_path).record_checkpoint(
+        bundle_key_for(directory), "r", "submitted", Status.SUBMITTED, content_hash=content_hash
+    )
+    return directory
+
+
+def test_an_unchanged_submitted_bundle_is_already_submitted_without_a_word(tmp_path: Path) -> None:
+    directory = _submitted(tmp_path, load_bundle(SUPPORTER).content_hash())
+    result = run_bundle(directory, make_settings("http://127.0.0.1:9/", tmp_path), RunOptions())
+    assert result.status is RunStatus.ALREADY_SUBMITTED and result.warnings == []
+
+
+def test_a_changed_submitted_bundle_says_to_sync_or_change(tmp_path: Path) -> None:
+    directory = _submitted(tmp_path, "an older content")
+    result = run_bundle(directory, make_settings("http://127.0.0.1:9/", tmp_path), RunOptions())
+    assert result.status is RunStatus.ALREADY_SUBMITTED
+    (warning,) = result.warnings
+    assert "beian-agent sync" in warning.message and "beian-agent change" in warning.message
