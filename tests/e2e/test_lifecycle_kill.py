@@ -65,7 +65,6 @@ class Chain:
         self.ledger = Ledger(self.settings.ledger_path)
         bundle = load_bundle(directory)
         self.account, self.name = bundle.account, bundle.filing.algorithm.name
-        self.original = (directory / "filing.toml").read_text(encoding="utf-8")
 
     # -- the steps both chains share, run in this process -----------------------------------------
     def filing(self) -> dict[str, Any]:
@@ -89,7 +88,6 @@ class Chain:
 
     def returned(self) -> None:
         """Submitted, returned with the opinion, synced (the ledger says ``returned``), corrected."""
-        (self.directory / "filing.toml").write_text(self.original, encoding="utf-8")
         self.run()
         self.portal.review("return", OPINION, id=self.filing()["id"])
         self.sync()
@@ -160,6 +158,7 @@ def test_each_plan_killed_at_every_checkpoint_ends_as_an_uninterrupted_chain(
     portal: MockPortal, browser: Browser, bundle_copy: Callable[[str], Path], tmp_path: Path
 ) -> None:
     directory = bundle_copy("supporter")
+    original = (directory / "filing.toml").read_text(encoding="utf-8")
 
     whole = Chain(portal, browser, directory, tmp_path / "uninterrupted")
     whole.returned()
@@ -173,6 +172,7 @@ def test_each_plan_killed_at_every_checkpoint_ends_as_an_uninterrupted_chain(
     assert [h["status"] for h in reference["history"]][-3:] == ["变更审核中", "已通过", "已注销"]
 
     portal.reset()
+    (directory / "filing.toml").write_text(original, encoding="utf-8")
     chain = Chain(portal, browser, directory, tmp_path / "killed")
     chain.returned()
     chain.killed(RESUBMIT, NEW_FILING)
