@@ -89,7 +89,12 @@ def run_bundle(
     result.account, result.algorithm = bundle.account, bundle.filing.algorithm.name
     own_ledger = ledger is None
     ledger = ledger if ledger is not None else open_ledger(settings)
-    run_id = run_id if run_id is not None else ledger.begin_run("submit")
+    # A run is named after its command: submit for a new filing (and its resubmission), change, cancel.
+    run_id = (
+        run_id
+        if run_id is not None
+        else ledger.begin_run("submit" if plan.kind == NEW_FILING.kind else plan.kind)
+    )
     key = plan.ledger_key(bundle_key_for(bundle.directory if isinstance(target, Bundle) else target), bundle)
     entry = ledger.get(key)
     if entry is not None and entry.status in (Status.SUBMITTED, Status.ALREADY_SUBMITTED):
@@ -97,6 +102,8 @@ def run_bundle(
         result.step_reached = entry.checkpoint or "submitted"
         if plan.kind == NEW_FILING.kind and entry.content_hash not in (None, bundle.content_hash()):
             result.warnings.append(RunError(_CHANGED_SINCE))
+        if own_ledger:
+            ledger.finish_run(run_id, {result.status.value: 1})
         return _finish(result, started)
     evidence = EvidenceDir.create(settings.paths.evidence_dir, bundle.directory.name)
     result.evidence_dir = str(evidence.path)
