@@ -16,6 +16,8 @@ from agent.bundle import BundleInvalid, load_bundle
 from agent.profile import PortalProfile
 from agent.state.deadlines import Deadline, HolidayCalendar, change_deadline
 from agent.state.ledger import LedgerEntry
+from agent.state.plan_keys import change_key
+from agent.status import LedgerStatus
 
 __all__ = ["PendingChange", "bundle_change", "pending_changes"]
 
@@ -51,13 +53,19 @@ def pending_changes(
     today: date,
     calendar: HolidayCalendar,
 ) -> list[PendingChange]:
-    """Approved filings (as last synced) whose bundle no longer hashes as it did at approval."""
+    """Approved filings (as last synced) whose bundle no longer hashes as it did at approval and whose
+    变更 of the current content was not submitted (its own row: ``agent.state.plan_keys``)."""
+    filed = {
+        e.bundle_key for e in entries if e.status in (LedgerStatus.SUBMITTED, LedgerStatus.ALREADY_SUBMITTED)
+    }
     found = []
     for entry in entries:
         if entry.approved_hash is None or entry.portal_status != approved_status:
             continue
         current = lookup(entry.bundle_key)
         if current is None or current[0] == entry.approved_hash:
+            continue
+        if change_key(entry.bundle_key, current[0]) in filed:
             continue
         deadline = change_deadline(current[1], today, calendar)
         found.append(PendingChange(entry.bundle_key, entry.algorithm_name, entry.filing_number, deadline))

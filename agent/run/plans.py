@@ -14,6 +14,7 @@ from agent.run.change_flow import CancelFlow, ChangeFlow
 from agent.run.context import RunContext
 from agent.run.filing_flow import FilingFlow
 from agent.run.outcome import FilingOutcome
+from agent.state.plan_keys import cancel_key, change_key
 
 __all__ = ["NEW_FILING", "CancelPlan", "ChangePlan", "Filing", "FilingPlan", "NewFilingPlan"]
 
@@ -50,7 +51,7 @@ class ChangePlan:
     kind = "change"
 
     def ledger_key(self, bundle_key: str, bundle: Bundle) -> str:
-        return f"{bundle_key}#变更:{bundle.content_hash()[:16]}"
+        return change_key(bundle_key, bundle.content_hash())
 
     def start(self, ctx: RunContext) -> Filing:
         return ChangeFlow(ctx)
@@ -65,7 +66,7 @@ class CancelPlan:
         self.reason = reason
 
     def ledger_key(self, bundle_key: str, bundle: Bundle) -> str:
-        return f"{bundle_key}#注销"
+        return cancel_key(bundle_key)
 
     def start(self, ctx: RunContext) -> Filing:
         return CancelFlow(ctx, self.reason)

@@ -52,6 +52,12 @@ __all__ = ["RunOptions", "run_bundle"]
 
 _log = structlog.get_logger(__name__)
 _SESSION_RETRIES = 3
+# The ledger knows the filing as submitted; what the portal did with it since, only ``sync`` reads.
+_CHANGED_SINCE = (
+    "the bundle changed since it was submitted: if the portal returned the filing (已退回), run "
+    "`beian-agent sync` and then submit again; if it was approved, file the change with "
+    "`beian-agent change`"
+)
 
 
 def run_bundle(
@@ -83,12 +89,21 @@ def run_bundle(
     result.account, result.algorithm = bundle.account, bundle.filing.algorithm.name
     own_ledger = ledger is None
     ledger = ledger if ledger is not None else open_ledger(settings)
-    run_id = run_id if run_id is not None else ledger.begin_run("submit")
+    # A run is named after its command: submit for a new filing (and its resubmission), change, cancel.
+    run_id = (
+        run_id
+        if run_id is not None
+        else ledger.begin_run("submit" if plan.kind == NEW_FILING.kind else plan.kind)
+    )
     key = plan.ledger_key(bundle_key_for(bundle.directory if isinstance(target, Bundle) else target), bundle)
     entry = ledger.get(key)
     if entry is not None and entry.status in LEDGER_DONE:
         result.status, result.exit_code = RunStatus.ALREADY_SUBMITTED, ExitCode.OK
         result.step_reached = entry.checkpoint or "submitted"
+        if plan.kind == NEW_FILING.kind and entry.content_hash not in (None, bundle.content_hash()):
+            result.warnings.append(RunError(_CHANGED_SINCE))
+        if own_ledger:
+            ledger.finish_run(run_id, {result.status.value: 1})
         return _finish(result, started)
     evidence = EvidenceDir.create(settings.paths.evidence_dir, bundle.directory.name)
     result.evidence_dir = str(evidence.path)

@@ -17,6 +17,7 @@ from agent.run.arrival import portal_session
 from agent.settings import Settings
 from agent.state.filing_number import check_filing_number
 from agent.state.ledger import RunLedger
+from agent.state.plan_keys import is_plan_row
 from agent.status import PortalState, portal_state
 from flows.pages.review import PortalFiling, ReviewListPage
 from flows.pages.shell import Shell
@@ -59,7 +60,8 @@ def apply_rows(
         state = portal_state(row.status, profile)
         if state is PortalState.DRAFT:
             continue
-        matches = ledger.find_by_algorithm(account, row.name)
+        # The rows of a 变更 or 注销 share the name: the filing is the bundle's own row's.
+        matches = [e for e in ledger.find_by_algorithm(account, row.name) if not is_plan_row(e.bundle_key)]
         number = row.filing_number
         if number is not None and (problem := check_filing_number(number)) is not None:
             report.warnings.append(f"{account}: {row.name}: the portal shows a malformed number: {problem}")

@@ -1,6 +1,9 @@
-"""After 提交, end to end on the mock: returned with an opinion → sync → the corrected bundle resubmitted
-into the same filing → approved → sync records the number → 变更 → 注销; nothing is sent without both
-flags, and each state is compared with ``/__mock/state``."""
+"""After 提交, end to end on the mock through the command line: submitted → returned with an opinion →
+``sync`` says 已退回 with the opinion and exits 1 → the corrected bundle resubmitted into the same filing →
+approved → ``sync`` records the number → ``status`` warns of the 变更 due → ``change`` files a 变更 →
+``cancel`` files a 注销. Nothing is sent without both flags (the command refuses half of them before the
+portal is opened, the flow refuses 提交 without the attestation), and each state is compared with
+``/__mock/state``, field by field where the bundle's content is on the portal."""
 
 from __future__ import annotations
 
@@ -9,119 +12,143 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser
+from typer.testing import CliRunner, Result
 
-from agent.result import RunResult
-from agent.run.plans import NEW_FILING, CancelPlan, ChangePlan, FilingPlan
+from agent.bundle import load_bundle
+from agent.cli.app import app
+from agent.exit_codes import ExitCode
+from agent.run.plans import CancelPlan, ChangePlan, FilingPlan
 from agent.run.runner import RunOptions, run_bundle
-from agent.run.sync import SyncReport, apply_rows, read_account
-from agent.settings import Settings
+from agent.settings import load_settings
 from agent.state.filing_number import parse_filing_number
 from agent.state.ledger import Ledger, bundle_key_for
-from agent.status import LedgerStatus, RunStatus
-from fixtures.mock_portal import MockPortal
+from agent.status import LedgerStatus
+from fixtures.mock_portal import DEMO_PASSWORD, MockPortal
+
+from .helpers import filing_problems, filings_named
 
 pytestmark = pytest.mark.e2e
 
-NAME = "深言文本生成算法"
 ACCOUNT = "demo-supporter"
 OPINION = "算法简介未写明生成结果的展现形式，请补充后重新提交。"
-FIRST_INTRO = "本算法以API、SDK和开源代码方式向企业客户提供文本生成能力"
+REASON = "该算法对应的开放平台服务已停止运营。"
+SEND = ("--submit", "--confirm-truthful")
+HALVES = (("--submit",), ("--confirm-truthful",))
 
 
-def _filings(portal: MockPortal) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = [
-        f
-        for f in portal.state()["accounts"][ACCOUNT]["filings"]
-        if f["sections"].get("算法基础属性信息", {}).get("算法名称") == NAME
-    ]
-    return found
-
-
-def _the_filing(portal: MockPortal) -> dict[str, Any]:
-    (filing,) = _filings(portal)  # one filing, whatever happened to it
-    return filing
-
-
-def _edit_intro(directory: Path, new: str) -> None:
+def _edit_intro(directory: Path, added: str) -> str:
     toml = directory / "filing.toml"
     text = toml.read_text(encoding="utf-8")
     old = next(line for line in text.splitlines() if line.startswith("intro = "))
-    toml.write_text(text.replace(old, f'intro = "{new}"'), encoding="utf-8")
+    toml.write_text(text.replace(old, old[:-1] + added + '"'), encoding="utf-8")
+    return load_bundle(directory).filing.algorithm.data.intro
 
 
-def _sync(browser: Browser, settings: Settings) -> SyncReport:
-    ledger = Ledger(settings.ledger_path)
-    report = SyncReport()
-    apply_rows(ACCOUNT, read_account(browser, settings, ACCOUNT), ledger, "sync", settings.profile(), report)
-    return report
-
-
-def test_returned_resubmitted_approved_changed_cancelled(
-    portal: MockPortal, browser: Browser, bundle_copy: Callable[[str], Path], settings: Settings
+def test_returned_resubmitted_approved_changed_cancelled_through_the_cli(
+    portal: MockPortal, bundle_copy: Callable[[str], Path], tmp_path: Path
 ) -> None:
     directory = bundle_copy("supporter")
-    key = bundle_key_for(directory)
-    ledger = Ledger(settings.ledger_path)
+    bundle_dir = str(directory)
+    name = load_bundle(directory).filing.algorithm.name
+    config = tmp_path / "beian-agent.toml"
+    config.write_text(
+        f'[portal]\nbase_url = "{portal.url}"\n\n[paths]\nstate_dir = "state"\nevidence_dir = "evidence"\n\n'
+        f'[accounts.{ACCOUNT}]\nusername = "{ACCOUNT}"\npassword = "{DEMO_PASSWORD}"\n',
+        encoding="utf-8",
+    )
+    ledger, key = Ledger(tmp_path / "state" / "ledger.sqlite3"), bundle_key_for(directory)
 
-    def run(plan: FilingPlan = NEW_FILING, *, send: bool = False) -> RunResult:
-        options = RunOptions(submit=send, confirm_truthful=send)
-        return run_bundle(directory, settings, options, browser=browser, plan=plan)
+    def cli(*args: str, code: ExitCode = ExitCode.OK) -> Result:
+        outcome = CliRunner().invoke(app, [*args, "--config", str(config)])
+        assert outcome.exit_code == code, outcome.output
+        return outcome
+
+    def filing() -> dict[str, Any]:
+        (found,) = filings_named(portal.state()["accounts"][ACCOUNT], name)  # one, whatever happened
+        return found
 
     def submits() -> int:
         count: int = portal.state()["counters"]["submits"]
         return count
 
-    assert run(send=True).status is RunStatus.SUBMITTED
-    filing_id = _the_filing(portal)["id"]
+    def halves_refused(*command: str) -> None:
+        """Half of the two flags is refused before the portal is opened: not one request."""
+        for half in HALVES:
+            before = portal.state()["counters"]["requests"]
+            refused = cli(*command, *half, code=ExitCode.USAGE)
+            assert "both are needed" in refused.output
+            assert portal.state()["counters"]["requests"] == before
 
-    # Returned with an opinion: sync says so (the CLI exits 1 on it: tests/e2e/test_sync.py).
+    def unattested(plan: FilingPlan) -> None:
+        """The flow itself (as a batch or the queue runs it) does not send without the attestation."""
+        options = RunOptions(submit=True, confirm_truthful=False)
+        result = run_bundle(directory, load_settings(config), options, plan=plan)
+        assert result.exit_code is ExitCode.NEEDS_PERSON, result.errors
+        assert any("--confirm-truthful" in e.message for e in result.errors), result.errors
+
+    assert "submitted" in cli("submit", bundle_dir, *SEND).stdout
+    filing_id = filing()["id"]
+
+    # Returned with an opinion: sync says so and exits 1.
     portal.review("return", OPINION, id=filing_id)
-    report = _sync(browser, settings)
-    assert [(f.name, f.opinion) for f in report.returned] == [(NAME, OPINION)]
+    synced = cli("sync", code=ExitCode.FAILED)
+    assert f"{ACCOUNT}  {name}  已退回" in synced.stdout and f"审核意见: {OPINION}" in synced.stdout
     entry = ledger.get(key)
     assert entry is not None and entry.status is LedgerStatus.RETURNED and entry.opinion == OPINION
 
-    # The corrected bundle refills the same filing; without the flags nothing is sent.
-    corrected = FIRST_INTRO + "，生成结果以文本形式展示在客户系统的对话界面中。"
-    _edit_intro(directory, corrected)
-    ready = run()
-    assert ready.status is RunStatus.READY, ready.errors
-    assert _the_filing(portal)["status"] == "已退回" and submits() == 1
-    resent = run(send=True)
-    assert resent.status is RunStatus.SUBMITTED, resent.errors
-    filing = _the_filing(portal)
-    assert filing["id"] == filing_id and filing["status"] == "待审核" and submits() == 2
-    assert filing["sections"]["算法数据"]["算法简介"] == corrected
+    # The corrected bundle refills the same filing; sent only with both flags.
+    corrected = _edit_intro(directory, "，生成结果以文本形式展示在客户系统的对话界面中。")
+    halves_refused("submit", bundle_dir)
+    assert ": ready (reached confirm)" in cli("submit", bundle_dir).stdout
+    assert filing()["status"] == "已退回" and submits() == 1
+    assert ": submitted (reached submitted)" in cli("submit", bundle_dir, *SEND).stdout
+    resent = filing()
+    assert (resent["id"], resent["status"], submits()) == (filing_id, "待审核", 2)
+    assert resent["sections"]["算法数据"]["算法简介"] == corrected
+    assert filing_problems(load_bundle(directory), resent) == []
 
     # Approved: sync records the number.
     number = portal.review("approve", id=filing_id)["filing_number"]
-    assert not _sync(browser, settings).returned
+    assert number in cli("sync").stdout
     entry = ledger.get(key)
     assert entry is not None and entry.filing_number == number and parse_filing_number(number) is not None
 
-    # 变更: what changed is listed, nothing written without the flags; then filed, the number kept.
-    changed = corrected + "支持中英文两种语言。"
-    _edit_intro(directory, changed)
-    listed = run(ChangePlan())
-    assert listed.status is RunStatus.READY, listed.errors
-    assert any("算法简介" in w.message for w in listed.warnings), listed.warnings
-    assert _the_filing(portal)["status"] == "变更中" and submits() == 2
-    filed = run(ChangePlan(), send=True)
-    assert filed.status is RunStatus.SUBMITTED, filed.errors
-    filing = _the_filing(portal)
-    assert (filing["status"], filing["filing_number"]) == ("变更审核中", number)
-    assert filing["sections"]["算法数据"]["算法简介"] == changed
-    assert run(ChangePlan(), send=True).status is RunStatus.ALREADY_SUBMITTED
-    portal.review("approve", id=filing_id)
-    _sync(browser, settings)
+    # The bundle changes: status counts the working days left for the 变更.
+    changed = _edit_intro(directory, "支持中英文两种语言。")
+    assert "after approval and no 变更 was filed" in cli("status").stdout
 
-    # 注销: the dialog is filled and read back, and confirmed only with the flags.
-    reason = "该算法对应的开放平台服务已停止运营。"
-    assert run(CancelPlan(reason)).status is RunStatus.READY
-    assert _the_filing(portal)["status"] == "已通过"
-    cancelled = run(CancelPlan(reason), send=True)
-    assert cancelled.status is RunStatus.SUBMITTED, cancelled.errors
-    filing = _the_filing(portal)
-    assert (filing["status"], filing["cancel_reason"], filing["filing_number"]) == ("已注销", reason, number)
-    assert run(CancelPlan(reason), send=True).status is RunStatus.ALREADY_SUBMITTED
+    # 变更: what changed is listed, nothing sent without both flags; then filed, the number kept.
+    halves_refused("change", bundle_dir)
+    listed = cli("change", bundle_dir)
+    assert ": ready (reached confirm)" in listed.stdout and "变更 算法简介: " in listed.stdout
+    assert filing()["status"] == "变更中" and submits() == 2
+    unattested(ChangePlan())
+    assert filing()["status"] == "变更中" and submits() == 2
+    assert ": submitted (reached submitted)" in cli("change", bundle_dir, *SEND).stdout
+    filed = filing()
+    assert (filed["id"], filed["status"], filed["filing_number"]) == (filing_id, "变更审核中", number)
+    assert filed["sections"]["算法数据"]["算法简介"] == changed
+    assert filing_problems(load_bundle(directory), filed) == []
+    assert "already_submitted" in cli("change", bundle_dir, *SEND).stdout
+    assert submits() == 3
+    assert "no 变更 was filed" not in cli("status").stdout
+    portal.review("approve", id=filing_id)
+
+    # 注销: the dialog is filled and read back, and confirmed only with both flags.
+    halves_refused("cancel", bundle_dir, "--reason", REASON)
+    assert ": ready (reached confirm)" in cli("cancel", bundle_dir, "--reason", REASON).stdout
+    unattested(CancelPlan(REASON))
+    assert (
+        filing()["status"] == "已通过"
+        and "POST /api/filing/cancel" not in portal.state()["counters"]["by_route"]
+    )
+    assert ": submitted" in cli("cancel", bundle_dir, "--reason", REASON, *SEND).stdout
+    cancelled = filing()
+    assert (cancelled["status"], cancelled["cancel_reason"], cancelled["filing_number"]) == (
+        "已注销",
+        REASON,
+        number,
+    )
+    assert "already_submitted" in cli("cancel", bundle_dir, "--reason", REASON, *SEND).stdout
+    assert f"{name}  已注销  {number}" in cli("sync").stdout
+    assert [h["status"] for h in filing()["history"]][-4:] == ["变更中", "变更审核中", "已通过", "已注销"]

@@ -8,6 +8,7 @@ from datetime import date
 from agent.run.changes import pending_changes
 from agent.state.deadlines import HolidayCalendar
 from agent.state.ledger import LedgerEntry
+from agent.state.plan_keys import change_key
 from agent.status import LedgerStatus
 
 CALENDAR = HolidayCalendar(
@@ -45,3 +46,18 @@ def test_overdue_is_said() -> None:
     lookup = {"/b/a": ("h1", date(2026, 9, 1))}.get
     found = pending_changes([APPROVED], lookup, "已通过", date(2026, 9, 30), CALENDAR)
     assert found[0].deadline.overdue and "overdue" in found[0].message()
+
+
+def test_no_warning_once_the_change_of_this_content_is_filed() -> None:
+    """After 变更 of the current content is submitted (and even approved), nothing is due any more."""
+    changed = {"/b/a": ("h1", date(2026, 9, 28))}.get
+    filed = replace(
+        APPROVED, bundle_key=change_key("/b/a", "h1"), status=LedgerStatus.SUBMITTED, approved_hash=None
+    )
+    assert pending_changes([APPROVED, filed], changed, "已通过", date(2026, 9, 30), CALENDAR) == []
+    # A 变更 of other content (an earlier change) does not count for this one.
+    older = replace(filed, bundle_key=change_key("/b/a", "h9"))
+    assert len(pending_changes([APPROVED, older], changed, "已通过", date(2026, 9, 30), CALENDAR)) == 1
+    # Started but not submitted: still due.
+    started = replace(filed, status=LedgerStatus.READY)
+    assert len(pending_changes([APPROVED, started], changed, "已通过", date(2026, 9, 30), CALENDAR)) == 1

@@ -7,6 +7,7 @@ from pathlib import Path
 from agent.profile import default_profile
 from agent.run.sync import SyncReport, apply_rows
 from agent.state.ledger import Ledger
+from agent.state.plan_keys import cancel_key, change_key
 from agent.status import LedgerStatus
 from flows.pages.review import PortalFiling
 
@@ -62,3 +63,22 @@ def test_a_malformed_number_is_a_warning_and_still_recorded(tmp_path: Path) -> N
     assert len(report.warnings) == 1 and "21 digits" in report.warnings[0]
     entry = ledger.get("/b/two")
     assert entry is not None and entry.filing_number == "网信算备1101081号"
+
+
+def test_the_rows_of_a_change_and_a_cancellation_are_not_synced_as_filings(tmp_path: Path) -> None:
+    """变更 and 注销 keep their checkpoints on rows of their own (same account and name): the portal's
+    filing is the bundle's, listed once and recorded on the bundle's row only."""
+    ledger, report = _ledger(tmp_path), SyncReport()
+    for key in (change_key("/b/two", "c" * 64), cancel_key("/b/two")):
+        ledger.record_checkpoint(
+            key,
+            "r",
+            "submitted",
+            LedgerStatus.SUBMITTED,
+            account="acct",
+            algorithm_name="乙算法",
+            content_hash="c",
+        )
+    apply_rows("acct", [row("乙算法", "已通过", GOOD)], ledger, "s1", default_profile(), report)
+    assert [(f.name, f.bundle_key) for f in report.filings] == [("乙算法", "/b/two")]
+    assert [e.bundle_key for e in ledger.portal_history()] == ["/b/two"]
