@@ -37,6 +37,10 @@ class ProductsPage(PortalPage):
         call answers (under a loading mask meanwhile); read too early, every product looks missing."""
         timeout = self.ctx.navigation_timeout_ms
         expect(self.button("add_product")).to_be_visible(timeout=timeout)
+        # The mask is drawn a tick after the page: "no mask" alone can be read before loading started.
+        # Loaded means a product card (its 添加功能访问路径) or the empty list's text is drawn, unmasked.
+        drawn = self.button("add_path").or_(self.page.locator(self.profile.selector("empty_state")))
+        expect(drawn.first).to_be_visible(timeout=timeout)
         mask = self.page.locator(self.profile.selector("loading_mask")).filter(visible=True)
         expect(mask).to_have_count(0, timeout=timeout)
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
+from playwright.sync_api import Browser
+from typer.testing import Result
 
 from agent.bundle import load_bundle
 from agent.cli.app import app
@@ -24,6 +25,7 @@ from agent.state.filing_number import parse_filing_number
 from agent.state.ledger import Ledger, bundle_key_for
 from agent.status import LedgerStatus
 from fixtures.mock_portal import DEMO_PASSWORD, MockPortal
+from tests.cli.portal_config import invoke
 
 from .helpers import filing_problems, filings_named
 
@@ -45,7 +47,7 @@ def _edit_intro(directory: Path, added: str) -> str:
 
 
 def test_returned_resubmitted_approved_changed_cancelled_through_the_cli(
-    portal: MockPortal, bundle_copy: Callable[[str], Path], tmp_path: Path
+    portal: MockPortal, bundle_copy: Callable[[str], Path], tmp_path: Path, browser: Browser
 ) -> None:
     directory = bundle_copy("supporter")
     bundle_dir = str(directory)
@@ -59,7 +61,8 @@ def test_returned_resubmitted_approved_changed_cancelled_through_the_cli(
     ledger, key = Ledger(tmp_path / "state" / "ledger.sqlite3"), bundle_key_for(directory)
 
     def cli(*args: str, code: ExitCode = ExitCode.OK) -> Result:
-        outcome = CliRunner().invoke(app, [*args, "--config", str(config)])
+        # In a thread of its own: the session's browser fixtures keep an asyncio loop in this one.
+        outcome = invoke(app, [*args, "--config", str(config)])
         assert outcome.exit_code == code, outcome.output
         return outcome
 
@@ -82,7 +85,7 @@ def test_returned_resubmitted_approved_changed_cancelled_through_the_cli(
     def unattested(plan: FilingPlan) -> None:
         """The flow itself (as a batch or the queue runs it) does not send without the attestation."""
         options = RunOptions(submit=True, confirm_truthful=False)
-        result = run_bundle(directory, load_settings(config), options, plan=plan)
+        result = run_bundle(directory, load_settings(config), options, plan=plan, browser=browser)
         assert result.exit_code is ExitCode.NEEDS_PERSON, result.errors
         assert any("--confirm-truthful" in e.message for e in result.errors), result.errors
 
