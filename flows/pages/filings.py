@@ -8,7 +8,7 @@ from playwright.sync_api import Locator, expect
 
 from agent.errors import TransientPortalError
 from flows.pages.base import PortalPage
-from flows.pages.tables import list_rows
+from flows.pages.tables import list_rows, loaded
 from flows.widgets import by_role, exact_text
 
 __all__ = ["FilingRow", "FilingsPage"]
@@ -28,17 +28,7 @@ class FilingsPage(PortalPage):
         heading = self.page.get_by_text(exact_text(self.profile.column("algorithm_name")))
         table = self.page.locator(self.profile.selector("table")).filter(has=heading)
         expect(table).to_have_count(1)
-        # Headings come first, rows when the list call answers: read only after the loading mask is
-        # gone and the rows (or the empty text) are drawn, or an unloaded list reads as empty.
-        timeout = self.ctx.navigation_timeout_ms
-        mask = table.locator(self.profile.selector("loading_mask")).filter(visible=True)
-        expect(mask).to_have_count(0, timeout=timeout)
-        drawn = table.locator(self.profile.selector("table_row")).or_(
-            table.locator(self.profile.selector("table_empty"))
-        )
-        expect(drawn.first).to_be_visible(timeout=timeout)
-        expect(mask).to_have_count(0, timeout=timeout)
-        return table
+        return loaded(table, self.profile, self.ctx.navigation_timeout_ms)
 
     def rows(self) -> list[FilingRow]:
         col = self.profile.column

@@ -15,7 +15,7 @@ from playwright.sync_api import ElementHandle, Locator, expect
 from playwright.sync_api import Error as PlaywrightError
 
 from flows.pages.base import PortalPage
-from flows.pages.tables import list_rows
+from flows.pages.tables import list_rows, loaded
 from flows.widgets import by_role
 from flows.widgets.locate import contains_text, exact_text, form_item
 
@@ -116,15 +116,7 @@ class ProbePage(PortalPage):
         table = self.page.locator(self.profile.selector("table")).filter(visible=True).filter(has=heading)
         timeout = self.ctx.navigation_timeout_ms
         expect(table.first).to_be_visible(timeout=timeout)
-        table = table.first
-        mask = table.locator(self.profile.selector("loading_mask")).filter(visible=True)
-        expect(mask).to_have_count(0, timeout=timeout)
-        drawn = table.locator(self.profile.selector("table_row")).or_(
-            table.locator(self.profile.selector("table_empty"))
-        )
-        expect(drawn.first).to_be_visible(timeout=timeout)
-        expect(mask).to_have_count(0, timeout=timeout)
-        return table
+        return loaded(table.first, self.profile, timeout)
 
     def rows(self) -> list[dict[str, str]]:
         """The body rows of the visible list, as {column heading: cell text}, after they have loaded."""

@@ -4,9 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from playwright.sync_api import Locator
+from playwright.sync_api import Locator, expect
 
-__all__ = ["label_value_pairs", "list_rows"]
+from agent.profile import PortalProfile
+
+__all__ = ["label_value_pairs", "list_rows", "loaded"]
+
+
+def loaded(table: Locator, profile: PortalProfile, timeout_ms: float) -> Locator:
+    """``table`` once its rows (or its empty text) are drawn and no loading mask covers it.
+
+    Headings come first, rows when the list call answers, under a loading mask meanwhile: read too
+    early, a list with rows reads as empty.
+    """
+    mask = table.locator(profile.selector("loading_mask")).filter(visible=True)
+    expect(mask).to_have_count(0, timeout=timeout_ms)
+    drawn = table.locator(profile.selector("table_row")).or_(table.locator(profile.selector("table_empty")))
+    expect(drawn.first).to_be_visible(timeout=timeout_ms)
+    expect(mask).to_have_count(0, timeout=timeout_ms)
+    return table
+
 
 # Header and body may be separate <table>s (Element UI draws them so); columns line up by position.
 _LIST_JS = """

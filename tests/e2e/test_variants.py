@@ -3,8 +3,7 @@ variant (300 ms latency, one write in ten failing): the mock's state is compared
 field; no run reports ready or submitted unless the state shows it, and there is never a second draft.
 
 One mock per variant serves all of its tests. Every variant files the 服务提供者 (existing product) and the
-技术支持者; the 服务提供者 with 主体信息 and a new product is filed where the variant touches it (主体信息
-after filing, where step-2 fields sit, when the draft is created). The default variant is filed by
+技术支持者, and the 服务提供者 with 主体信息 and a new product. The default variant is filed by
 ``test_file_*.py``; here it only has its faulty run, to keep the suite's time modest.
 """
 
@@ -43,14 +42,9 @@ pytestmark = pytest.mark.e2e
 
 NAMES = sorted(name for name in VARIANTS if name != "default")
 ROLES = ("provider", "supporter", "newco")
-# Variants whose axis the 主体信息 + new-product filing crosses.
-NEWCO_ON = ("entity-editable", "field-moved", "lazy-draft")
-CASES = [
-    pytest.param(name, which, id=f"{name}-{which}")
-    for name in NAMES
-    for which in ROLES
-    if which != "newco" or name in NEWCO_ON
-]
+# Every role on every variant: 主体信息 and a new product (newco) included, as a real site may differ
+# anywhere along the way.
+CASES = [pytest.param(name, which, id=f"{name}-{which}") for name in NAMES for which in ROLES]
 # One faulty run per variant, the default included: 主体信息 under faults where it stays editable, else
 # the two roles in turn (the 技术支持者 also submits).
 FAULTY = [pytest.param("default", "provider", id="default")] + [
