@@ -30,6 +30,19 @@ __all__ = ["CancelFlow", "ChangeFlow"]
 
 
 class _OnApproved(FilingFlow):
+    def _begin(self, done: PortalState) -> tuple[PortalFiling, bool] | None:
+        """Arrive and find the filing, with whether the ledger has this plan's 提交 under way; ``None``
+        when the portal already shows ``done`` (recorded as already submitted)."""
+        self._arrive()
+        self.trace.resume()
+        found = self._listed()
+        entry = self.ledger.get(self.key)
+        submitting = entry is not None and entry.status is LedgerStatus.SUBMITTING
+        if found.status == self._state(done):
+            self._already_submitted(submitting)
+            return None
+        return found, submitting
+
     def _listed(self) -> PortalFiling:
         self.shell.open_entry("home_filings")
         found = ReviewListPage(self.ctx).find(self.name)
@@ -51,14 +64,10 @@ class ChangeFlow(_OnApproved):
     """变更: the approved filing refilled from the changed bundle."""
 
     def run(self) -> FilingOutcome:
-        self._arrive()
-        self.trace.resume()
-        found = self._listed()
-        entry = self.ledger.get(self.key)
-        by_us = entry is not None and entry.status is LedgerStatus.SUBMITTING
-        if found.status == self._state(PortalState.CHANGE_PENDING):
-            self._already_submitted(by_us)
+        begun = self._begin(PortalState.CHANGE_PENDING)
+        if begun is None:
             return self.outcome
+        found, by_us = begun
         page = ChangeActions(self.ctx)
         if found.status == self._state(PortalState.CHANGING):
             if by_us:  # the portal still shows the 变更 open: our 提交 did not go through
@@ -110,14 +119,10 @@ class CancelFlow(_OnApproved):
         self.reason = reason
 
     def run(self) -> FilingOutcome:
-        self._arrive()
-        self.trace.resume()
-        found = self._listed()
-        entry = self.ledger.get(self.key)
-        submitting = entry is not None and entry.status is LedgerStatus.SUBMITTING
-        if found.status == self._state(PortalState.CANCELLED):
-            self._already_submitted(submitting)
+        begun = self._begin(PortalState.CANCELLED)
+        if begun is None:
             return self.outcome
+        found, submitting = begun
         if found.status != self._state(PortalState.APPROVED):
             self._refuse(found, "注销")
         if submitting:

@@ -14,18 +14,17 @@ from flows.pages.review import PortalFiling
 GOOD = "网信算备110108123456701260001号"
 
 
+def _submitted(ledger: Ledger, key: str, name: str, content_hash: str) -> None:
+    ledger.record_checkpoint(
+        key, "r", "submitted", LedgerStatus.SUBMITTED,
+        account="acct", algorithm_name=name, content_hash=content_hash,
+    )  # fmt: skip
+
+
 def _ledger(tmp_path: Path) -> Ledger:
     ledger = Ledger(tmp_path / "ledger.sqlite3")
     for key, name in (("/b/one", "甲算法"), ("/b/two", "乙算法")):
-        ledger.record_checkpoint(
-            key,
-            "r",
-            "submitted",
-            LedgerStatus.SUBMITTED,
-            account="acct",
-            algorithm_name=name,
-            content_hash="h",
-        )
+        _submitted(ledger, key, name, "h")
     return ledger
 
 
@@ -70,15 +69,7 @@ def test_the_rows_of_a_change_and_a_cancellation_are_not_synced_as_filings(tmp_p
     filing is the bundle's, listed once and recorded on the bundle's row only."""
     ledger, report = _ledger(tmp_path), SyncReport()
     for key in (change_key("/b/two", "c" * 64), cancel_key("/b/two")):
-        ledger.record_checkpoint(
-            key,
-            "r",
-            "submitted",
-            LedgerStatus.SUBMITTED,
-            account="acct",
-            algorithm_name="乙算法",
-            content_hash="c",
-        )
+        _submitted(ledger, key, "乙算法", "c")
     apply_rows("acct", [row("乙算法", "已通过", GOOD)], ledger, "s1", default_profile(), report)
     assert [(f.name, f.bundle_key) for f in report.filings] == [("乙算法", "/b/two")]
     assert [e.bundle_key for e in ledger.portal_history()] == ["/b/two"]
