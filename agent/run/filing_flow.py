@@ -33,7 +33,7 @@ from flows.pages.filings import FilingsPage
 from flows.pages.products import ProductsPage
 from flows.pages.review import ReviewListPage
 from flows.pages.shell import Shell
-from flows.pages.wizard import FieldReadBack, WizardPage
+from flows.pages.wizard import FieldReadBack, StepRejected, WizardPage
 
 __all__ = ["FilingFlow"]
 
@@ -253,14 +253,18 @@ class FilingFlow:
             wrong = self._retry(f"fill step {step}", partial(self._fill_step, wizard, step))
             if wrong:
                 self._read_back_failed(wrong, f"step{step}")
-            self._retry("保存至草稿箱", wizard.save_draft)
-            self._checkpoint(f"step{step}", LedgerStatus.SAVED, draft_ref=self.name)
             self._screenshot(f"step{step}")
+            stop_here = step == 3 and self.options.until is Until.DRAFT
+            if stop_here or not wizard.next_saves:
+                self._retry("保存至草稿箱", wizard.save_draft)
+            if not stop_here:
+                # 下一步 saves the step as 保存至草稿箱 does: the portal's answer to it is the checkpoint.
+                self._next_or_keep(wizard, step)
+            self._checkpoint(f"step{step}", LedgerStatus.SAVED, draft_ref=self.name)
             progress.stage_done(Stage(f"step{step}"))
-            if step == 3 and self.options.until is Until.DRAFT:
+            if stop_here:
                 self.outcome.status = RunStatus.SAVED
                 return
-            self._next(wizard, step)
             step += 1
         self._confirm(wizard)
 
@@ -325,6 +329,16 @@ class FilingFlow:
             )
         first = wrong[0]
         raise ReadBackMismatch(first.path, first.label, first.expected, first.actual)
+
+    def _next_or_keep(self, wizard: WizardPage, step: int) -> None:
+        """下一步; refused (a field the portal requires), the step is kept in 草稿箱 before stopping."""
+        try:
+            self._next(wizard, step)
+        except StepRejected:
+            if wizard.next_saves:
+                self._retry("保存至草稿箱", wizard.save_draft)
+            self._checkpoint(f"step{step}", LedgerStatus.SAVED, draft_ref=self.name)
+            raise
 
     def _next(self, wizard: WizardPage, step: int) -> None:
         def attempt() -> None:

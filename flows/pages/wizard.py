@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from playwright.sync_api import Locator, expect
 
 from agent.bundle import FormEntry
+from agent.errors import PageRefused
 from flows.pages.base import PortalPage, PortalRejected
 from flows.pages.specs import spec_of
 from flows.pages.tables import label_value_pairs
@@ -87,24 +88,35 @@ class WizardPage(PortalPage):
 
         The bundle says which section a field belongs to, but a site may draw it in another section of
         the same step: the section only narrows the search when the label shows up more than once.
+        Where each label sits is read in one pass; each section is opened once for the fields in a row
+        that sit in it (a site whose sections close each other is opened again when the section changes).
         """
         wrong: list[FieldReadBack] = []
-        for entry in entries:
-            wrong += self.fill_entries([entry], self._scope_of(entry.label, section_key))
+        titles = self._sections_of([e.label for e in entries], section_key)
+        opened: tuple[str, Locator] | None = None
+        for entry, title in zip(entries, titles, strict=True):
+            if opened is None or opened[0] != title:
+                opened = (title, open_section(self.page, self.profile, title))
+            wrong += self.fill_entries([entry], opened[1])
         return wrong
 
-    def _scope_of(self, label: str, section_key: str) -> Locator:
-        """The open collapsible section that holds the one field labelled ``label`` (else the bundle's)."""
-        items = form_item_anywhere(self.page, self.profile.label(label), self.profile)
+    def _sections_of(self, labels: Sequence[str], section_key: str) -> list[str]:
+        """The title of the collapsible section that holds the one field labelled so (else the bundle's)."""
+        if not labels:
+            return []
+        shown = [self.profile.label(label) for label in labels]
         with contextlib.suppress(AssertionError):
             # The step draws its form once its data arrives.
-            expect(items.first).to_be_attached()
-        if items.count() == 1:
-            header = self.page.locator(self.profile.selector("collapse_item")).filter(has=items)
-            header = header.locator(self.profile.selector("collapse_header"))
-            if header.count() == 1:
-                return open_section(self.page, self.profile, readable_line(header.inner_text()))
-        return open_section(self.page, self.profile, self.profile.section(section_key))
+            expect(form_item_anywhere(self.page, shown[0], self.profile).first).to_be_attached()
+        arg = {
+            "labels": shown,
+            "label": self.profile.selector("form_item_label"),
+            "item": self.profile.selector("collapse_item"),
+            "header": self.profile.selector("collapse_header"),
+        }
+        found: list[str | None] = self.page.evaluate(_SECTIONS_JS, arg)
+        default = self.profile.section(section_key)
+        return [readable_line(title) if title else default for title in found]
 
     def tick_products(self, paths: Sequence[tuple[str, ...]]) -> tuple[set[NodePath], set[NodePath]]:
         """Tick ``paths``; return the functions they should cover and the functions the ticks cover."""
@@ -117,13 +129,37 @@ class WizardPage(PortalPage):
     def save_draft(self) -> None:
         self.call_portal(lambda: self.button("save_draft").click(), "保存至草稿箱", "save_draft")
 
+    @property
+    def next_saves(self) -> bool:
+        """下一步 sends the step to the portal (on ``[site] route_next``), as 保存至草稿箱 does.
+
+        Its answer then proves the step saved, and a separate 保存至草稿箱 before it would only save the
+        same content twice. A profile with ``route_next = ""`` says the portal's 下一步 saves nothing.
+        """
+        return bool(self.profile.site.get("route_next"))
+
     def next(self, step: int) -> None:
+        """下一步, done only when the portal accepted the step (if it saves) and the next step shows."""
+        click = self.button("next").click
         try:
-            self.call_portal(lambda: self.button("next").click(), f"下一步 from step {step}", "next")
+            if self.next_saves:
+                self.call_portal(click, f"下一步 from step {step}", "next")
+            else:
+                self._move_on(click, step)
         except PortalRejected as exc:
             raise StepRejected(str(exc), self.field_errors()) from None
-        # Done only when the wizard shows the next step.
         self.wait_for_step(step + 1)
+
+    def _move_on(self, click: Callable[[], None], step: int) -> None:
+        """A 下一步 that sends nothing: the next step shows, or the page refuses with field messages."""
+        seen = [m.strip() for m in self.refusals().all_inner_texts()]
+        refusal = f"{self.profile.selector('form_item_error')}, {self.profile.selector('message_error')}"
+        arg = {**self._stepper(), "target": step + 1, "refusal": refusal, "seen": seen}
+        click()
+        self.page.wait_for_function(_MOVED_OR_REFUSED_JS, arg=arg, timeout=self.ctx.navigation_timeout_ms)
+        if self.current_step() == step:
+            messages = [m.strip() for m in self.refusals().all_inner_texts() if m.strip() not in seen]
+            raise PageRefused(f"下一步 from step {step}: {'; '.join(messages)}", messages)
 
     def previous(self, step: int) -> None:
         # 上一步 may or may not save the step: nothing waits for a save, and nothing relies on one.
@@ -158,6 +194,22 @@ class WizardPage(PortalPage):
         self.call_portal(lambda: self.button("submit").click(), "提交", "submit", confirm=True)
 
 
+# For each label: the header text of the section holding the one form item it labels, else null. Texts
+# compare as ``exact_text`` does: icon glyphs and whitespace ignored, a trailing colon allowed.
+_SECTIONS_JS = """
+(a) => {
+  const read = (t) => (t || '').replace(/[\\s\\ue000-\\uf8ff]+/g, '').replace(/[:：]$/, '');
+  const labels = [...document.querySelectorAll(a.label)];
+  return a.labels.map((wanted) => {
+    const items = labels.filter((l) => read(l.textContent) === read(wanted)).map((l) => l.parentElement);
+    if (items.length !== 1) return null;
+    const section = items[0].closest(a.item);
+    const header = section && section.querySelector(a.header);
+    return header ? header.innerText || header.textContent : null;
+  });
+}
+"""
+
 _STEP_JS = """
 (s) => {
   const titles = [...document.querySelectorAll(s.title)].filter((t) => t.offsetParent !== null);
@@ -169,4 +221,10 @@ _STEP_JS = """
   }
   return titles.filter((t) => t.matches(s.finished)).length + 1;
 }
+"""
+
+_MOVED_OR_REFUSED_JS = f"""
+(s) => ({_STEP_JS})(s) === s.target
+  || [...document.querySelectorAll(s.refusal)]
+       .some((e) => e.offsetParent !== null && e.innerText.trim() && !s.seen.includes(e.innerText.trim()))
 """

@@ -33,7 +33,10 @@ def test_supporter_bundle_reaches_ready_and_matches_the_portal(
     assert filing_problems(bundle, filing) == []
     rows = filing["sections"]["技术服务方式"]["技术服务访问方式"]
     assert [r["类型"] for r in rows] == ["API", "SDK", "开源代码"]  # every row, in order
-    assert portal.state()["counters"]["submits"] == 0
+    counters = portal.state()["counters"]
+    assert counters["submits"] == 0
+    # Each step saved once: 下一步 saves it, a 保存至草稿箱 before it would send the same content again.
+    assert counters["by_route"]["POST /api/filing/save"] == 3
     entry = ledger_entry(settings, directory)
     assert entry is not None and (entry.status, entry.checkpoint) == (LedgerStatus.READY, "confirm")
 
