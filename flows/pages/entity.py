@@ -33,9 +33,12 @@ class EntityPage(PortalPage):
         The status is read, not the page's layout: a portal may keep 主体信息 an editable form after
         filing, with a status line above it.
         """
+        # One lookup that waits for a status and reads it: waiting for "a status" and then counting the
+        # filed ones separately read 0 when the page changed in between (the home page's status line
+        # gone, 主体信息's not drawn yet), and took a filed entity for one to fill in.
         filed, not_filed = self._filed(), self._status("entity_not_filed")
-        expect(filed.or_(not_filed).first).to_be_visible(timeout=self.ctx.navigation_timeout_ms)
-        return filed.count() > 0
+        shown = filed.or_(not_filed).first.text_content(timeout=self.ctx.navigation_timeout_ms) or ""
+        return self.profile.message("entity_not_filed") not in shown
 
     def _filed(self) -> Locator:
         return self._status("status_pending").or_(self._status("status_approved"))

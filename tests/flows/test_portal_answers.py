@@ -102,3 +102,33 @@ def test_a_message_with_no_request_sent_is_the_page_refusing(page: Page, portal:
     with pytest.raises(PageRefused) as caught:
         answers.call_portal(lambda: answers.button("submit").click(), "提交", "submit")
     assert caught.value.messages == ["系统繁忙，请稍后重试"]
+
+
+# 主体信息 opened from the home page: the home's status line (filed) flickers out of the page while the
+# route changes, and 主体信息 draws its own status once its data arrives (filed too). A status seen in one
+# look and read in another could fall in the gap and read "not filed".
+_STATUS_SWITCH_PAGE = """<!doctype html><meta charset="utf-8">
+<div id="home" style="display:none">主体信息状态：<span>待审核</span></div>
+<div id="entity"></div>
+<script>
+  const home = document.getElementById('home');
+  let frames = 0;
+  const blink = () => {
+    // Shown while a frame is drawn, gone before anything else runs.
+    home.style.display = 'block';
+    setTimeout(() => { home.style.display = 'none'; }, 0);
+    frames += 1;
+    if (frames < 90) requestAnimationFrame(blink);
+    else document.getElementById('entity').innerHTML = '主体信息状态：<span>待审核</span>';
+  };
+  requestAnimationFrame(blink);
+</script>"""
+
+
+@pytest.mark.e2e
+def test_the_entity_status_is_read_where_it_was_seen(page: Page, portal: MockPortal) -> None:
+    from flows.pages.entity import EntityPage
+
+    _serve(page, portal.url, _STATUS_SWITCH_PAGE)
+    entity = EntityPage(PageContext(page=page, profile=default_profile(), navigation_timeout_ms=10_000))
+    assert entity.is_filed()
