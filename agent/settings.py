@@ -103,9 +103,10 @@ class BrowserSettings(_Section):
     executable: Path | None = None
     headless: bool = True
     slow_mo_ms: int = Field(default=0, ge=0)
-    # The Playwright trace (DOM snapshots, personal values masked), as Playwright Test's option: kept only
-    # when the run fails ("retain-on-failure", default), always ("on"), or not recorded ("off"). Older
-    # values still work: "snapshots" is "on", "full" is "on" with a screencast too.
+    # The Playwright trace (personal values masked), as Playwright Test's option: kept only when the run
+    # fails ("retain-on-failure", default: actions, network, console, no DOM snapshots), always with DOM
+    # snapshots ("on"), or not recorded ("off"). Older values still work: "snapshots" is "on", "full" is
+    # "on" with a screencast too.
     trace: Literal["retain-on-failure", "on", "off", "snapshots", "full"] = "retain-on-failure"
 
 

@@ -8,6 +8,11 @@ wherever they appear (typed values, DOM snapshots, API bodies).
 ``browser.trace`` says what is kept: ``retain-on-failure`` (default) keeps ``trace.zip`` only when the
 run fails; ``on`` always keeps it; ``off`` records nothing. The older values still work: ``snapshots``
 is ``on``, ``full`` is ``on`` with a screencast.
+
+``retain-on-failure`` records every action, its timing and error, the network and the console, without
+DOM snapshots: recording those for every successful filing made a batch of four concurrent filings take
+a fifth longer and a filing a third more CPU (docs/benchmarks.md), and a failure leaves the page itself
+anyway (``page.html`` and a screenshot at the moment it failed). ``on`` records DOM snapshots too.
 """
 
 from __future__ import annotations
@@ -94,7 +99,10 @@ class TraceRecorder:
             return
         if not self.started:
             # The screencast is what makes tracing slow; per-step screenshots are kept as evidence anyway.
-            self.context.tracing.start(screenshots=self.mode == "full", snapshots=True, sources=False)
+            # DOM snapshots only where the trace is kept on success too (see the module's docstring).
+            self.context.tracing.start(
+                screenshots=self.mode == "full", snapshots=self.keeps_on_success, sources=False
+            )
             self.started = True
         elif not self.active:
             self.context.tracing.start_chunk()
