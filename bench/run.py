@@ -83,6 +83,9 @@ def _quiet_agent_logs() -> None:
 
 
 def run_bench(args: argparse.Namespace) -> dict[str, Any]:
+    from agent.run.browser import lean_drivers
+
+    lean_drivers()  # every Playwright driver of the run alike, the minimal script's too
     notes: list[str] = []
     why_not = "--no-agent" if args.no_agent else agent_available()
     filers: dict[str, Filer] = {"minimal": MINIMAL}

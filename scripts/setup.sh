@@ -44,6 +44,10 @@ setup_browser() {
         # Machines with internet access can take Playwright's own build instead.
         "$VENV/bin/python" -m playwright install chromium
     fi
+    # Headless runs use the headless shell (as Playwright does): no browser-window pages per context.
+    if [ -x /usr/bin/chromium ] && [ ! -x /usr/bin/chromium-headless-shell ] && need_root_apt; then
+        apt_install chromium-headless-shell || echo "setup: could not install chromium-headless-shell; headless runs use the full Chromium" >&2
+    fi
     if ! (command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q .); then
         if need_root_apt; then
             apt_install fonts-noto-cjk || echo "setup: could not install fonts-noto-cjk; Chinese text in screenshots may show as boxes" >&2

@@ -67,7 +67,7 @@ def portal(mock_portal: MockPortal) -> MockPortal:
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     # --headed and other pytest-playwright options keep working; only the executable and flags are added.
-    ours = launch_options()
+    ours = launch_options(headless=bool(browser_type_launch_args.get("headless", True)))
     ours.pop("headless", None)
     args = [*browser_type_launch_args.get("args", []), *ours.pop("args", [])]
     return {**browser_type_launch_args, **ours, "args": args}

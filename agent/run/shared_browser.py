@@ -3,7 +3,7 @@
 The Playwright sync API is bound to the thread that started it, and the filing flows are synchronous, so
 each batch worker keeps its thread and its Playwright instance. What they share is the browser: the first
 worker that needs one starts Playwright's browser server (``launchServer``, through the ``playwright``
-command's ``launch-server``), and every worker connects to it (``BrowserType.connect``). Each bundle then
+driver's ``launch-server``), and every worker connects to it (``BrowserType.connect``). Each bundle then
 runs in a browser context of its own (the runner opens one per bundle), and contexts keep cookies and
 storage apart, so accounts stay apart as they did with a Chromium per worker.
 
@@ -18,7 +18,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -26,10 +25,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
+from playwright._impl._driver import compute_driver_executable, get_driver_env
 from playwright.sync_api import Browser, sync_playwright
 
 from agent.errors import BrowserError
-from agent.run.browser import launch_options
+from agent.run.browser import launch_options, lean_drivers
 from agent.settings import Settings
 
 __all__ = ["SharedChromium"]
@@ -67,17 +67,21 @@ class SharedChromium:
         with tempfile.TemporaryDirectory(prefix="beian-browser-") as tmp:
             path = Path(tmp) / "launch.json"
             path.write_text(json.dumps(config), encoding="utf-8")
+            # Playwright's driver itself, not ``python -m playwright`` (a Python process that would only
+            # wait for it, some 25 MB for the whole batch).
+            node, cli = compute_driver_executable()
+            lean_drivers()
             self._server = subprocess.Popen(
                 [
-                    sys.executable,
-                    "-m",
-                    "playwright",
+                    node,
+                    cli,
                     "launch-server",
                     "--browser",
                     "chromium",
                     "--config",
                     str(path),
                 ],
+                env=get_driver_env(),
                 stdout=subprocess.PIPE,
                 stdin=subprocess.DEVNULL,
                 text=True,
@@ -123,6 +127,7 @@ class SharedChromium:
     def connected(self, settings: Settings) -> Iterator[Browser]:
         """The shared Chromium as seen from the calling thread (its own Playwright instance)."""
         endpoint = self.endpoint()
+        lean_drivers()
         with sync_playwright() as playwright:
             browser = playwright.chromium.connect(endpoint, slow_mo=settings.browser.slow_mo_ms or None)
             try:
