@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,7 @@ def test_drivers_get_a_small_young_generation_unless_node_options_are_set(
 ) -> None:
     monkeypatch.delenv("NODE_OPTIONS", raising=False)
     browser.lean_drivers()
-    assert browser.os.environ["NODE_OPTIONS"] == "--max-semi-space-size=1"
+    assert os.environ["NODE_OPTIONS"] == "--max-semi-space-size=1"
     monkeypatch.setenv("NODE_OPTIONS", "--inspect")
     browser.lean_drivers()
-    assert browser.os.environ["NODE_OPTIONS"] == "--inspect"
+    assert os.environ["NODE_OPTIONS"] == "--inspect"
