@@ -96,6 +96,7 @@ def batch_round(
         outcome: dict[str, Any] = run(root, bundles, portal.url, workdir / "work" / tag, concurrency)
         wall, cpu = time.perf_counter() - start, _tree_cpu() - cpu
         portal_cpu = _process_cpu(portal.pid) - portal_cpu
+    cpu -= memory.cpu_s
     routes = route_delta(before, portal.counters())
     print(f"batch {tag}: {outcome['ok']}/{count} in {wall:.1f} s", file=sys.stderr, flush=True)
     workers = max(1, int(outcome.get("workers", concurrency)))

@@ -15,6 +15,7 @@ from flows.pages.base import PortalPage
 from flows.pages.specs import spec_of
 from flows.pages.tables import label_value_pairs, list_rows
 from flows.widgets import exact_text
+from flows.widgets.gone import until_gone
 
 __all__ = ["ProductsPage"]
 
@@ -41,8 +42,7 @@ class ProductsPage(PortalPage):
         # Loaded means a product card (its 添加功能访问路径) or the empty list's text is drawn, unmasked.
         drawn = self.button("add_path").or_(self.page.locator(self.profile.selector("empty_state")))
         expect(drawn.first).to_be_visible(timeout=timeout)
-        mask = self.page.locator(self.profile.selector("loading_mask")).filter(visible=True)
-        expect(mask).to_have_count(0, timeout=timeout)
+        until_gone(self.page, self.profile.selector("loading_mask"), timeout_ms=timeout)
 
     def has_product(self, name: str) -> bool:
         return self._block(name, "add_path").count() > 0

@@ -7,6 +7,7 @@ from typing import Any
 from playwright.sync_api import Locator, expect
 
 from agent.profile import PortalProfile
+from flows.widgets.gone import until_gone
 
 __all__ = ["label_value_pairs", "list_rows", "loaded"]
 
@@ -17,11 +18,11 @@ def loaded(table: Locator, profile: PortalProfile, timeout_ms: float) -> Locator
     Headings come first, rows when the list call answers, under a loading mask meanwhile: read too
     early, a list with rows reads as empty.
     """
-    mask = table.locator(profile.selector("loading_mask")).filter(visible=True)
-    expect(mask).to_have_count(0, timeout=timeout_ms)
+    mask = profile.selector("loading_mask")
+    until_gone(table.page, mask, within=table, timeout_ms=timeout_ms)
     drawn = table.locator(profile.selector("table_row")).or_(table.locator(profile.selector("table_empty")))
     expect(drawn.first).to_be_visible(timeout=timeout_ms)
-    expect(mask).to_have_count(0, timeout=timeout_ms)
+    until_gone(table.page, mask, within=table, timeout_ms=timeout_ms)
     return table
 
 

@@ -15,7 +15,7 @@ from agent.profile import PortalProfile
 from flows.values import FieldValue, cascader_levels
 from flows.widgets.driver import Control, Marker, SameValue
 from flows.widgets.locate import exact_text
-from flows.widgets.select import open_list
+from flows.widgets.select import no_open_list, open_list
 
 __all__ = ["CASCADER"]
 
@@ -33,7 +33,7 @@ class _Cascader(SameValue):
         if self._levels(control) == levels:
             return
         page, profile = control.page, control.profile
-        expect(open_list(page, profile, "cascader_panel")).to_have_count(0)
+        no_open_list(page, profile, "cascader_panel")
         control.item.locator(profile.selector("cascader")).first.click()
         panel = open_list(page, profile, "cascader_panel")
         expect(panel).to_have_count(1)
@@ -45,7 +45,7 @@ class _Cascader(SameValue):
                 raise NotOnScreen(f"{label!r} is not offered under {' / '.join(levels[:depth]) or 'the top'}")
             node.click()
         # Picking a leaf closes the panel; what the input shows is checked by the read-back.
-        expect(open_list(page, profile, "cascader_panel")).to_have_count(0)
+        no_open_list(page, profile, "cascader_panel")
 
     def _levels(self, control: Control) -> list[str]:
         shown = control.item.locator("input").first.input_value()

@@ -15,24 +15,33 @@ from agent.errors import NotOnScreen
 from agent.profile import PortalProfile
 from flows.values import FieldValue
 from flows.widgets.driver import Control, Marker, SameValue
+from flows.widgets.gone import until_gone
 from flows.widgets.locate import exact_text
 
-__all__ = ["MULTISELECT", "SELECT", "choose_option", "open_list"]
+__all__ = ["MULTISELECT", "SELECT", "choose_option", "no_open_list", "open_list"]
 
 _OPTION_TIMEOUT_MS = 5_000
 _TAG_TIMEOUT_MS = 2_000
 _SELECTED_TEXTS = "(s) => [...s.selectedOptions].map((o) => o.text.trim()).filter((t) => t)"
 
 
+def _open_css(profile: PortalProfile, css_key: str) -> str:
+    return f"{profile.selector(css_key)}:not({profile.selector('popper_leaving')})"
+
+
 def open_list(page: Page, profile: PortalProfile, css_key: str) -> Locator:
     """The floating list (of ``css_key``) that is open now: visible and not in its leave transition."""
-    leaving = profile.selector("popper_leaving")
-    return page.locator(f"{profile.selector(css_key)}:not({leaving})").filter(visible=True)
+    return page.locator(_open_css(profile, css_key)).filter(visible=True)
+
+
+def no_open_list(page: Page, profile: PortalProfile, css_key: str) -> None:
+    """Wait until no list of ``css_key`` is open (one leaving may still fade out)."""
+    until_gone(page, _open_css(profile, css_key))
 
 
 def _open_dropdown(page: Page, select: Locator, profile: PortalProfile) -> Locator:
     # The list of a select that was just closed may still be fading out: wait until it is gone.
-    expect(open_list(page, profile, "select_dropdown")).to_have_count(0)
+    no_open_list(page, profile, "select_dropdown")
     select.click()
     dropdown = open_list(page, profile, "select_dropdown")
     expect(dropdown).to_have_count(1)
@@ -42,7 +51,7 @@ def _open_dropdown(page: Page, select: Locator, profile: PortalProfile) -> Locat
 def _close(page: Page, profile: PortalProfile, outside: Locator) -> None:
     # A click beside the control (on its own label) closes a floating list without choosing anything.
     outside.click()
-    expect(open_list(page, profile, "select_dropdown")).to_have_count(0)
+    no_open_list(page, profile, "select_dropdown")
 
 
 def _option(dropdown: Locator, profile: PortalProfile, text: str) -> Locator:
@@ -67,7 +76,7 @@ def choose_option(
     dropdown = _open_dropdown(page, select, profile)
     _pick(page, dropdown, profile, value, outside if outside is not None else page.locator("body"))
     # A single select closes its list on a pick; the next select must not find it fading.
-    expect(open_list(page, profile, "select_dropdown")).to_have_count(0)
+    no_open_list(page, profile, "select_dropdown")
 
 
 def _native(item: Locator) -> Locator | None:
