@@ -12,6 +12,7 @@ match here ignores them, and whitespace, around and inside the text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 from playwright.sync_api import Locator, Page
@@ -33,6 +34,8 @@ __all__ = [
 _PUA = "\ue000-\uf8ff"
 _FILLER = rf"[\s{_PUA}]*"
 _UNREAD = re.compile(rf"[\s{_PUA}]+")
+# The patterns below are compiled once per text (lru_cache): the icon-glyph range makes each compilation
+# costly, and a filing asks for the same few hundred texts again and again (a fifth of its Python CPU).
 
 
 def readable(text: str) -> str:
@@ -56,16 +59,19 @@ def _source(pattern: str) -> str:
     return pattern.replace(_PUA, r"\ue000-\uf8ff")
 
 
+@lru_cache(maxsize=4096)
 def exact_text(text: str) -> re.Pattern[str]:
     """A pattern matching ``text`` as the whole text of an element (a trailing colon allowed)."""
     return re.compile(_source(rf"^{_FILLER}{_spaced(text)}{_FILLER}[:：]?{_FILLER}$"))
 
 
+@lru_cache(maxsize=4096)
 def contains_text(text: str) -> re.Pattern[str]:
     """A pattern matching ``text`` anywhere in an element's text (``状态：未填报`` holds ``未填报``)."""
     return re.compile(_source(_spaced(text)))
 
 
+@lru_cache(maxsize=4096)
 def role_name(text: str) -> re.Pattern[str]:
     """A pattern matching an accessible name that reads ``text``, icon glyphs and spacing aside."""
     return re.compile(_source(rf"^{_FILLER}{_spaced(text)}{_FILLER}$"))
