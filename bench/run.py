@@ -68,9 +68,8 @@ def _args(argv: Sequence[str] | None) -> argparse.Namespace:
 def _batch_size(args: argparse.Namespace, concurrency: int) -> int:
     """Filings in a batch round. --quick files half as many at concurrency 1: its rate per minute is what
     counts, and the one-at-a-time rounds are the slowest part of a quick run."""
-    if args.quick and concurrency == 1:
-        return max(2, args.batch // 2)
-    return int(args.batch)
+    size = int(args.batch)
+    return max(2, size // 2) if args.quick and concurrency == 1 else size
 
 
 def _agent_batch_runner(root: Path, _bundles: list[Path], url: str, workdir: Path, c: int) -> dict[str, Any]:
