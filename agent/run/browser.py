@@ -33,12 +33,14 @@ CHROMIUM_ARGS: tuple[str, ...] = (
     "--js-flags=--max-semi-space-size=1",
 )
 
-# Playwright's driver is a Node.js process per Playwright instance (one per batch worker): with a 1 MB
-# young generation instead of V8's 16 MB each holds about 20 MB less, for nothing slower in a filing.
-_DRIVER_NODE_OPTIONS = "--max-semi-space-size=1"
+# Playwright's driver is a Node.js process per Playwright instance (one per batch worker). It relays
+# protocol messages (JSON, parsed natively): with a 1 MB young generation instead of V8's 16 MB, and
+# without V8's optimising compiler, each holds about 30 MB less; a batch's wall time was the same.
+_DRIVER_NODE_OPTIONS = "--max-semi-space-size=1 --jitless"
 
 _CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-_HEADLESS_CANDIDATES = ("/usr/bin/chromium-headless-shell", "/usr/lib/chromium/chromium-headless-shell")
+# The binary itself first: Debian's /usr/bin wrapper runs it without exec, a shell left waiting.
+_HEADLESS_CANDIDATES = ("/usr/lib/chromium/chromium-headless-shell", "/usr/bin/chromium-headless-shell")
 
 
 def find_chromium(configured: Path | None = None, *, headless: bool = False) -> Path | None:

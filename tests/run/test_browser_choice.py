@@ -41,7 +41,7 @@ def test_drivers_get_a_small_young_generation_unless_node_options_are_set(
 ) -> None:
     monkeypatch.delenv("NODE_OPTIONS", raising=False)
     browser.lean_drivers()
-    assert os.environ["NODE_OPTIONS"] == "--max-semi-space-size=1"
+    assert os.environ["NODE_OPTIONS"] == "--max-semi-space-size=1 --jitless"
     monkeypatch.setenv("NODE_OPTIONS", "--inspect")
     browser.lean_drivers()
     assert os.environ["NODE_OPTIONS"] == "--inspect"
