@@ -8,19 +8,23 @@ runs in a browser context of its own (the runner opens one per bundle), and cont
 storage apart, so accounts stay apart as they did with a Chromium per worker.
 
 The server listens on 127.0.0.1 only, under a random path; it is stopped when the batch ends. It runs in a
-process group of its own, so a batch process killed outright (SIGKILL) leaves it running: tying its life
-to the batch's (a parent-death signal on the driver itself) is still to do.
+process group of its own, and is started with a parent-death signal (``setpriv --pdeathsig TERM``, where
+util-linux has it): a batch process killed outright (SIGKILL) takes it and its Chromium along. Linux sends
+that signal when the *thread* that started the process ends, so the server is always started by one
+thread of its own that lives as long as this object, never by a worker that may finish early.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -35,6 +39,9 @@ from agent.settings import Settings
 __all__ = ["SharedChromium"]
 
 _STOP_WAIT_S = 10
+# Runs the command with a parent-death signal set, then becomes it (exec): the same pid, the same group.
+_SETPRIV = shutil.which("setpriv")
+_DIE_WITH_PARENT: tuple[str, ...] = (_SETPRIV, "--pdeathsig", "TERM", "--") if _SETPRIV else ()
 
 
 class SharedChromium:
@@ -45,6 +52,8 @@ class SharedChromium:
         self._lock = threading.Lock()
         self._server: subprocess.Popen[str] | None = None
         self._endpoint: str | None = None
+        # The one thread that starts the server (see the module's docstring).
+        self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="browser-server")
 
     @property
     def pid(self) -> int | None:
@@ -54,7 +63,7 @@ class SharedChromium:
         with self._lock:
             if self._endpoint is None or (self._server is not None and self._server.poll() is not None):
                 self._stop()
-                self._endpoint = self._start()
+                self._endpoint = self._starter.submit(self._start).result()
             return self._endpoint
 
     def _start(self) -> str:
@@ -73,6 +82,7 @@ class SharedChromium:
             lean_drivers()
             self._server = subprocess.Popen(
                 [
+                    *_DIE_WITH_PARENT,
                     node,
                     cli,
                     "launch-server",
@@ -114,6 +124,7 @@ class SharedChromium:
     def close(self) -> None:
         with self._lock:
             self._stop()
+        self._starter.shutdown()
 
     def __enter__(self) -> SharedChromium:
         return self
