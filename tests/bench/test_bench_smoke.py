@@ -60,7 +60,8 @@ def test_batches_report_throughput_and_memory(report: dict[str, Any]) -> None:
     assert {who: [r["concurrency"] for r in rounds] for who, rounds in report["batch"].items()} == expected
     for rounds in report["batch"].values():
         for r in rounds:
-            assert r["ok"] == r["filings"] == 4, r["failures"]
+            # --quick files half the batch at concurrency 1 (a rate per minute all the same).
+            assert r["ok"] == r["filings"] == (2 if r["concurrency"] == 1 else 4), r["failures"]
             assert r["workers"] == r["concurrency"]
             assert r["filings_per_min"] > 0
             assert r["peak"]["rss_mb"] > r["peak"]["pss_mb"] > 0

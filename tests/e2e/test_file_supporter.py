@@ -44,3 +44,23 @@ def test_supporter_bundle_reaches_ready_and_matches_the_portal(
     secrets = [DEMO_PASSWORD, *session_cookies(settings, bundle.account)]
     problems = evidence_problems(Path(result.evidence_dir), ["step1", "step2", "step3", "confirm"], secrets)
     assert problems == []
+
+
+def test_a_portal_whose_next_saves_nothing_gets_every_step_saved_first(
+    portal: MockPortal, run: Runner, bundle_copy: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """``[site] route_next = ""``: the profile says 下一步 only moves on, so 保存至草稿箱 comes before each
+    下一步, and 下一步 is done when the next step shows (this mock's 下一步 saves too: 6 saves in all)."""
+    from .helpers import make_settings
+
+    profile = tmp_path / "profile.toml"
+    profile.write_text('[site]\nroute_next = ""\n', encoding="utf-8")
+    directory = bundle_copy("supporter")
+    bundle = load_bundle(directory)
+
+    result = run(directory, use=make_settings(portal.url, tmp_path / "state", profile_path=profile))
+
+    assert result.status is RunStatus.READY, result.errors
+    assert filing_problems(bundle, the_one_filing(portal, bundle)) == []
+    counters = portal.state()["counters"]
+    assert counters["draft_saves"] == 3 and counters["by_route"]["POST /api/filing/save"] == 6
