@@ -62,11 +62,12 @@ class PortalPage:
 
         return match
 
-    def refusals(self) -> Locator:
+    def refusal_css(self) -> str:
         """What the page shows when it refuses a click itself: field errors and error messages."""
-        errors = self.page.locator(self.profile.selector("form_item_error"))
-        messages = self.page.locator(self.profile.selector("message_error"))
-        return errors.or_(messages).filter(visible=True)
+        return f"{self.profile.selector('form_item_error')}, {self.profile.selector('message_error')}"
+
+    def refusals(self) -> Locator:
+        return self.page.locator(self.refusal_css()).filter(visible=True)
 
     def call_portal(
         self, action: Callable[[], None], what: str, route_key: str, *, confirm: bool = False

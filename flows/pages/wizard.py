@@ -14,7 +14,7 @@ from flows.pages.base import PortalPage, PortalRejected
 from flows.pages.specs import spec_of
 from flows.pages.tables import label_value_pairs
 from flows.widgets import TreeDriver, exact_text, open_section
-from flows.widgets.locate import form_item_anywhere, readable_line
+from flows.widgets.locate import READABLE_JS, form_item_anywhere, readable_line
 from flows.widgets.tree import NodePath, covered_leaves
 
 __all__ = ["FieldReadBack", "StepRejected", "WizardPage"]
@@ -153,8 +153,7 @@ class WizardPage(PortalPage):
     def _move_on(self, click: Callable[[], None], step: int) -> None:
         """A 下一步 that sends nothing: the next step shows, or the page refuses with field messages."""
         seen = [m.strip() for m in self.refusals().all_inner_texts()]
-        refusal = f"{self.profile.selector('form_item_error')}, {self.profile.selector('message_error')}"
-        arg = {**self._stepper(), "target": step + 1, "refusal": refusal, "seen": seen}
+        arg = {**self._stepper(), "target": step + 1, "refusal": self.refusal_css(), "seen": seen}
         click()
         self.page.wait_for_function(_MOVED_OR_REFUSED_JS, arg=arg, timeout=self.ctx.navigation_timeout_ms)
         if self.current_step() == step:
@@ -196,18 +195,18 @@ class WizardPage(PortalPage):
 
 # For each label: the header text of the section holding the one form item it labels, else null. Texts
 # compare as ``exact_text`` does: icon glyphs and whitespace ignored, a trailing colon allowed.
-_SECTIONS_JS = """
-(a) => {
-  const read = (t) => (t || '').replace(/[\\s\\ue000-\\uf8ff]+/g, '').replace(/[:：]$/, '');
+_SECTIONS_JS = f"""
+(a) => {{
+  const read = (t) => ({READABLE_JS})(t).replace(/[:：]$/, '');
   const labels = [...document.querySelectorAll(a.label)];
-  return a.labels.map((wanted) => {
+  return a.labels.map((wanted) => {{
     const items = labels.filter((l) => read(l.textContent) === read(wanted)).map((l) => l.parentElement);
     if (items.length !== 1) return null;
     const section = items[0].closest(a.item);
     const header = section && section.querySelector(a.header);
     return header ? header.innerText || header.textContent : null;
-  });
-}
+  }});
+}}
 """
 
 _STEP_JS = """

@@ -34,6 +34,8 @@ __all__ = [
 _PUA = "\ue000-\uf8ff"
 _FILLER = rf"[\s{_PUA}]*"
 _UNREAD = re.compile(rf"[\s{_PUA}]+")
+# ``readable`` for scripts run in the page.
+READABLE_JS = r"(t) => (t || '').replace(/[\s\ue000-\uf8ff]+/g, '')"
 # The patterns below are compiled once per text (lru_cache): the icon-glyph range makes each compilation
 # costly, and a filing asks for the same few hundred texts again and again (a fifth of its Python CPU).
 

@@ -15,6 +15,7 @@ from flows.widgets.cascader import CASCADER
 from flows.widgets.checkbox import CHECKBOX
 from flows.widgets.date import DATE
 from flows.widgets.driver import Driver
+from flows.widgets.locate import READABLE_JS
 from flows.widgets.radio import RADIO
 from flows.widgets.rows import ROWS
 from flows.widgets.select import MULTISELECT, SELECT
@@ -38,18 +39,18 @@ DRIVERS: tuple[Driver, ...] = (
 _BY_KIND: dict[str, Driver] = {d.kind: d for d in DRIVERS}
 
 # One round trip per field: the markers are tried in the page, in order.
-_COUNT_AND_DETECT_JS = """
-(items, markers) => {
-  const readable = (t) => (t || '').replace(/[\\s\\ue000-\\uf8ff]+/g, '');
-  const detect = (el) => {
-    for (const [kind, css, text] of markers) {
+_COUNT_AND_DETECT_JS = f"""
+(items, markers) => {{
+  const readable = {READABLE_JS};
+  const detect = (el) => {{
+    for (const [kind, css, text] of markers) {{
       const found = [...el.querySelectorAll(css)];
       if (found.some((f) => text === null || readable(f.innerText) === readable(text))) return kind;
-    }
+    }}
     return null;
-  };
-  return { count: items.length, kind: items.length === 1 ? detect(items[0]) : null };
-}
+  }};
+  return {{ count: items.length, kind: items.length === 1 ? detect(items[0]) : null }};
+}}
 """
 
 
